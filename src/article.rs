@@ -1,0 +1,105 @@
+//! The article record that flows through the pipeline, and where each one came from.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Where an input record came from: a file, and a line or record number inside it when the file holds many.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SourceLocation {
+    pub path: String,
+    /// 1-based line (JSONL) or record (JSON array) number; `None` for one-article files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<usize>,
+}
+
+impl std::fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.record {
+            Some(record) => write!(f, "{}:{}", self.path, record),
+            None => write!(f, "{}", self.path),
+        }
+    }
+}
+
+/// One news article as read from the input, before and after normalisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    /// The input's id field, else the file path as given (with `:line` for multi-record files).
+    pub doc_id: String,
+    /// Ids of exact duplicates merged into this article (the article's own id not included).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicate_ids: Vec<String>,
+    #[serde(skip)]
+    pub source: SourceLocation,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<NaiveDate>,
+    /// Paragraphs, in order. Normalisation rewrites them in place.
+    pub paragraphs: Vec<String>,
+    /// Integer lines of the seed layout, kept in order; their meaning is not documented upstream.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub numeric_metadata: Vec<i64>,
+    /// Input fields storydiff does not interpret, passed through untouched (never used as features).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Article {
+    pub fn new(doc_id: String, source: SourceLocation) -> Self {
+        Article {
+            doc_id,
+            duplicate_ids: Vec::new(),
+            source,
+            url: None,
+            outlet: None,
+            title: None,
+            date: None,
+            paragraphs: Vec::new(),
+            numeric_metadata: Vec::new(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// The body as one string, paragraphs separated by a blank line.
+    pub fn body(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
+    /// Every input id this article stands for: its own, then the merged duplicates.
+    pub fn all_ids(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.doc_id.as_str()).chain(self.duplicate_ids.iter().map(String::as_str))
+    }
+
+    /// The outlet to show: the known one, else `unknown`.
+    pub fn outlet_or_unknown(&self) -> &str {
+        self.outlet.as_deref().unwrap_or("unknown")
+    }
+
+    /// A one-line label: the title, else the opening of the body.
+    pub fn headline(&self) -> String {
+        if let Some(title) = self.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            return title.to_string();
+        }
+        let first = self.paragraphs.first().map(String::as_str).unwrap_or("");
+        let mut cut: String = first.chars().take(90).collect();
+        if first.chars().count() > 90 {
+            cut.push_str("...");
+        }
+        cut
+    }
+}
+
+/// An input record that could not become an article, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Rejected {
+    pub location: String,
+    pub reason: String,
+}
+
+/// A problem worth telling the user that did not cost an article.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Warning {
+    pub location: String,
+    pub message: String,
+}

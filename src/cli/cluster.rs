@@ -1,0 +1,50 @@
+//! `storydiff cluster`: the stories as a table, and optionally as JSON, DOT and assignments.
+
+use super::{strict_code, write_file, ClusterOptions};
+use crate::export::{self, JsonSettings};
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// Files, folders (read recursively) or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Write the stories with members, outlets, edges and scores as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the story graph as Graphviz DOT, one subgraph per story.
+    #[arg(long, value_name = "FILE")]
+    pub dot: Option<PathBuf>,
+    /// Write `doc_id<TAB>story_id` for every input article.
+    #[arg(long, value_name = "FILE")]
+    pub assignments: Option<PathBuf>,
+    /// List singletons in the table too.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub options: ClusterOptions,
+}
+
+pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<u8> {
+    let (clustering, config) = args.options.cluster(&args.paths)?;
+    if let Some(path) = &args.json {
+        let settings = JsonSettings {
+            threshold: config.cluster.threshold,
+            window_days: config.cluster.window_days,
+            salient_terms: config.features.salient_terms,
+            sketch_terms: config.features.sketch_terms,
+        };
+        write_file(path, |w| export::write_json(&clustering, &settings, w))?;
+    }
+    if let Some(path) = &args.dot {
+        write_file(path, |w| export::write_dot(&clustering, w))?;
+    }
+    if let Some(path) = &args.assignments {
+        write_file(path, |w| export::write_assignments(&clustering, w))?;
+    }
+    export::write_table(&clustering, out, args.all)?;
+    Ok(strict_code(&args.options, &clustering))
+}

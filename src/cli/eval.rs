@@ -1,0 +1,62 @@
+//! `storydiff eval`: cluster, then score against gold assignments as the reference scorer does.
+
+use super::{strict_code, write_file, ClusterOptions};
+use crate::eval::{read_assignments, score};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold stories: `doc_id<TAB>story` per line.
+    #[arg(long, value_name = "GOLD.tsv")]
+    pub gold: PathBuf,
+    /// Files, folders (read recursively) or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Also write the predicted `doc_id<TAB>story_id` assignments.
+    #[arg(long, value_name = "FILE")]
+    pub assignments: Option<PathBuf>,
+    /// Print the scores as one line of JSON, like the reference scorer.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub options: ClusterOptions,
+}
+
+pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<u8> {
+    let gold_text = std::fs::read_to_string(&args.gold).with_context(|| format!("cannot read {}", args.gold.display()))?;
+    let gold = read_assignments(&args.gold.display().to_string(), &gold_text)?;
+    let (clustering, _) = args.options.cluster(&args.paths)?;
+    let mut predicted: HashMap<String, String> = HashMap::new();
+    for (index, article) in clustering.articles().iter().enumerate() {
+        let story = &clustering.stories[clustering.story_of[index]].id;
+        for id in article.all_ids() {
+            predicted.insert(id.to_string(), story.clone());
+        }
+    }
+    if let Some(path) = &args.assignments {
+        write_file(path, |w| crate::export::write_assignments(&clustering, w))?;
+    }
+    let (scores, extra) = score(&gold, &predicted);
+    if extra > 0 {
+        eprintln!("storydiff: warning: {extra} article(s) not in the gold file are ignored");
+    }
+    let missing = gold.iter().filter(|(d, _)| !predicted.contains_key(d)).count();
+    if missing > 0 {
+        eprintln!("storydiff: warning: {missing} gold document(s) not among the clustered articles count as singletons");
+    }
+    if args.json {
+        serde_json::to_writer(&mut *out, &scores)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "documents      {} (gold stories {}, predicted {})", scores.n_docs, scores.n_gold_clusters, scores.n_pred_clusters)?;
+        writeln!(out, "B-cubed        P {:.4}  R {:.4}  F1 {:.4}", scores.bcubed_precision, scores.bcubed_recall, scores.bcubed_f1)?;
+        writeln!(out, "pairwise       P {:.4}  R {:.4}  F1 {:.4}", scores.pairwise_precision, scores.pairwise_recall, scores.pairwise_f1)?;
+        writeln!(out, "ARI            {:.4}", scores.ari)?;
+        writeln!(out, "NMI            {:.4}", scores.nmi)?;
+    }
+    Ok(strict_code(&args.options, &clustering))
+}

@@ -1,0 +1,58 @@
+//! `storydiff ingest`: the normalised articles as JSON Lines, to see what the tool saw.
+
+use super::write_file;
+use crate::article::Article;
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files, folders (read recursively) or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Where to write the articles, one JSON object per line.
+    #[arg(short, long, value_name = "FILE.jsonl")]
+    pub output: PathBuf,
+    /// Exit with code 1 when any input record was rejected.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    article: &'a Article,
+    body: String,
+    source: String,
+}
+
+pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
+    let (ingested, duplicates, boilerplate) = crate::pipeline::prepare(&args.paths);
+    write_file(&args.output, |w| {
+        for article in &ingested.articles {
+            let line = Line { article, body: article.body(), source: article.source.to_string() };
+            serde_json::to_writer(&mut *w, &line)?;
+            writeln!(w)?;
+        }
+        Ok(())
+    })?;
+    for r in &ingested.rejected {
+        eprintln!("storydiff: rejected {}: {}", r.location, r.reason);
+    }
+    for warning in &ingested.warnings {
+        eprintln!("storydiff: warning: {}: {}", warning.location, warning.message);
+    }
+    writeln!(
+        out,
+        "{} articles written to {} ({} duplicates merged, {} rejected, {} boilerplate paragraphs dropped)",
+        ingested.articles.len(),
+        args.output.display(),
+        duplicates,
+        ingested.rejected.len(),
+        boilerplate
+    )?;
+    Ok(if args.strict && !ingested.rejected.is_empty() { crate::exit::REJECTED_STRICT } else { crate::exit::OK })
+}

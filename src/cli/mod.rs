@@ -1,0 +1,162 @@
+//! The command-line application: flags parsed once into a validated config, one file per subcommand.
+
+mod cluster;
+mod eval;
+mod explain;
+mod ingest;
+
+use crate::cluster::{ClusterConfig, DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS};
+use crate::features::FeatureConfig;
+use crate::pipeline::{Clustering, Config};
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+
+/// Group news articles from many outlets into stories, and see why.
+#[derive(Debug, Parser)]
+#[command(name = "storydiff", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Group articles into stories and print them as a table (and as JSON, DOT, assignments).
+    Cluster(cluster::ClusterArgs),
+    /// Write the articles as storydiff reads them, normalised, as JSON Lines.
+    Ingest(ingest::IngestArgs),
+    /// Explain why two articles are, or are not, in one story.
+    Explain(explain::ExplainArgs),
+    /// Cluster, then score the stories against a gold `doc_id<TAB>story` file.
+    Eval(eval::EvalArgs),
+}
+
+/// Clustering settings shared by every subcommand that clusters.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterOptions {
+    /// Average similarity (0-1] two groups of articles need to become one story.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "SIMILARITY")]
+    pub threshold: f32,
+    /// Articles dated further apart than this many days never share a story.
+    #[arg(long, default_value_t = DEFAULT_WINDOW_DAYS, value_name = "DAYS", conflicts_with = "no_window")]
+    pub window_days: u32,
+    /// Ignore dates: articles any time apart may share a story.
+    #[arg(long)]
+    pub no_window: bool,
+    /// Worker threads; default: one per core. Results are the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Exit with code 1 when any input record was rejected.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl ClusterOptions {
+    /// Checks the flags and turns them into the pipeline's config.
+    pub fn to_config(&self) -> Result<Config> {
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            bail!("--threshold must be in (0, 1], got {}", self.threshold);
+        }
+        if let Some(0) = self.threads {
+            bail!("--threads must be at least 1");
+        }
+        Ok(Config {
+            features: FeatureConfig::default(),
+            cluster: ClusterConfig {
+                threshold: self.threshold,
+                window_days: (!self.no_window).then_some(self.window_days),
+            },
+        })
+    }
+
+    /// Runs the clustering pipeline with these options on `paths`, with a spinner on a terminal.
+    pub fn cluster(&self, paths: &[String]) -> Result<(Clustering, Config)> {
+        let config = self.to_config()?;
+        let run = || {
+            let spinner = Spinner::start("clustering");
+            let clustering = crate::pipeline::cluster_paths(paths, &config);
+            spinner.finish();
+            clustering
+        };
+        let clustering = match self.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build().context("cannot start worker threads")?.install(run),
+            None => run(),
+        };
+        report_problems(&clustering);
+        Ok((clustering, config))
+    }
+}
+
+/// Rejections and warnings go to stderr, one line each, up to a limit; `--json` output has them all.
+fn report_problems(clustering: &Clustering) {
+    const SHOWN: usize = 20;
+    let ingested = &clustering.ingested;
+    let mut stderr = std::io::stderr().lock();
+    for r in ingested.rejected.iter().take(SHOWN) {
+        let _ = writeln!(stderr, "storydiff: rejected {}: {}", r.location, r.reason);
+    }
+    if ingested.rejected.len() > SHOWN {
+        let _ = writeln!(stderr, "storydiff: ... and {} more rejected (all listed in --json)", ingested.rejected.len() - SHOWN);
+    }
+    for w in ingested.warnings.iter().take(SHOWN) {
+        let _ = writeln!(stderr, "storydiff: warning: {}: {}", w.location, w.message);
+    }
+    if ingested.warnings.len() > SHOWN {
+        let _ = writeln!(stderr, "storydiff: ... and {} more warnings (all listed in --json)", ingested.warnings.len() - SHOWN);
+    }
+}
+
+/// A progress spinner on stderr, shown only when stderr is a terminal.
+struct Spinner(Option<indicatif::ProgressBar>);
+
+impl Spinner {
+    fn start(message: &'static str) -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Spinner(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Spinner(Some(bar))
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Opens an output file for writing, naming it in the error.
+pub(crate) fn create_output(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
+    let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(std::io::BufWriter::new(file))
+}
+
+/// Writes one output file through `write`, naming the file in any error.
+pub(crate) fn write_file(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut out = create_output(path)?;
+    write(&mut out).and_then(|_| out.flush()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Runs the parsed command, writing its main output to `out`. Returns the exit code.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
+    match cli.command {
+        Command::Cluster(args) => cluster::run(&args, out),
+        Command::Ingest(args) => ingest::run(&args, out),
+        Command::Explain(args) => explain::run(&args, out),
+        Command::Eval(args) => eval::run(&args, out),
+    }
+}
+
+/// The exit code for a finished clustering under `--strict`.
+pub(crate) fn strict_code(options: &ClusterOptions, clustering: &Clustering) -> u8 {
+    if options.strict && !clustering.ingested.rejected.is_empty() {
+        crate::exit::REJECTED_STRICT
+    } else {
+        crate::exit::OK
+    }
+}

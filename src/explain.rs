@@ -1,0 +1,141 @@
+//! Why two articles are, or are not, in one story: the evidence at each stage of the pipeline.
+
+use crate::cluster::{verify_pair, ClusterConfig, Verdict};
+use crate::features::{term_hash, weighted_terms, TermKind};
+use crate::pipeline::Clustering;
+use minhash_rs::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// A salient term both articles share, with its contribution to their cosine similarity.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedTerm {
+    pub term: String,
+    pub kind: &'static str,
+    pub contribution: f32,
+}
+
+/// The evidence for one pair of articles.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub lhs: String,
+    pub rhs: String,
+    pub lhs_story: String,
+    pub rhs_story: String,
+    pub same_story: bool,
+    pub shared_terms: Vec<SharedTerm>,
+    pub event_jaccard_estimate: f64,
+    pub copy_jaccard_estimate: f64,
+    pub cosine: f32,
+    pub containment: f32,
+    pub days_apart: Option<i64>,
+    pub lsh_candidate: bool,
+    pub verification: String,
+    pub decision: String,
+}
+
+fn kind_name(kind: TermKind) -> &'static str {
+    match kind {
+        TermKind::Word => "word",
+        TermKind::Number => "number",
+        TermKind::Name => "name",
+    }
+}
+
+/// Gathers the evidence for articles `lhs` and `rhs` (article indices) of a finished clustering.
+pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConfig) -> Explanation {
+    let articles = clustering.articles();
+    let (a, b) = (&articles[lhs as usize], &articles[rhs as usize]);
+    let (fa, fb) = (&clustering.features[lhs as usize], &clustering.features[rhs as usize]);
+    let weights_b: HashMap<u64, f32> = fb.vector.iter().copied().collect();
+    let weights_a: HashMap<u64, f32> = fa.vector.iter().copied().collect();
+    let mut shared: Vec<SharedTerm> = weighted_terms(a)
+        .into_iter()
+        .filter_map(|t| {
+            let hash = term_hash(&t.text);
+            let contribution = weights_a.get(&hash)? * weights_b.get(&hash)?;
+            Some(SharedTerm { term: t.text, kind: kind_name(t.kind), contribution })
+        })
+        .collect();
+    shared.sort_by(|x, y| y.contribution.total_cmp(&x.contribution).then_with(|| x.term.cmp(&y.term)));
+    let (low, high) = (lhs.min(rhs), lhs.max(rhs));
+    let lsh_candidate = clustering.candidate_pairs.binary_search(&(low, high)).is_ok();
+    let verdict = verify_pair(&clustering.features, low, high, config);
+    let (cosine, containment, verification) = match &verdict {
+        Verdict::Edge(edge) => (
+            edge.cosine,
+            edge.containment,
+            format!("edge kept: score {:.3} ({:?})", edge.score, edge.kind),
+        ),
+        Verdict::OutsideWindow { days } => (
+            crate::features::cosine(&fa.vector, &fb.vector),
+            crate::features::estimated_containment(fa, fb),
+            format!("no edge: {days} days apart, outside the {}-day window", config.window_days.unwrap_or(0)),
+        ),
+        Verdict::TooWeak { score } => (
+            crate::features::cosine(&fa.vector, &fb.vector),
+            crate::features::estimated_containment(fa, fb),
+            format!("no edge: similarity {score:.3} below the edge floor {:.2}", crate::cluster::MIN_EDGE_SCORE),
+        ),
+    };
+    let (sa, sb) = (&clustering.stories[clustering.story_of[lhs as usize]], &clustering.stories[clustering.story_of[rhs as usize]]);
+    let same_story = sa.id == sb.id;
+    let has_edge = matches!(verdict, Verdict::Edge(_)) && lsh_candidate;
+    let decision = match (same_story, has_edge) {
+        (true, true) => format!("same story {}: joined by average linkage (threshold {:.2})", sa.id, config.threshold),
+        (true, false) => format!("same story {}: no direct edge; joined through the other members of the story", sa.id),
+        (false, true) => format!(
+            "different stories ({} and {}): their groups' average similarity stayed below {:.2}",
+            sa.id, sb.id, config.threshold
+        ),
+        (false, false) if !lsh_candidate => format!(
+            "different stories ({} and {}): never compared, the LSH search did not pair them",
+            sa.id, sb.id
+        ),
+        (false, false) => format!("different stories ({} and {}): the pair failed verification", sa.id, sb.id),
+    };
+    Explanation {
+        lhs: a.doc_id.clone(),
+        rhs: b.doc_id.clone(),
+        lhs_story: sa.id.clone(),
+        rhs_story: sb.id.clone(),
+        same_story,
+        shared_terms: shared,
+        event_jaccard_estimate: fa.event_signature.estimate_jaccard_index(&fb.event_signature),
+        copy_jaccard_estimate: fa.copy_signature.estimate_jaccard_index(&fb.copy_signature),
+        cosine,
+        containment,
+        days_apart: match (a.date, b.date) {
+            (Some(x), Some(y)) => Some((x - y).num_days().abs()),
+            _ => None,
+        },
+        lsh_candidate,
+        verification,
+        decision,
+    }
+}
+
+/// Writes an explanation for a reader.
+pub fn write_explanation(clustering: &Clustering, e: &Explanation, out: &mut dyn Write) -> io::Result<()> {
+    for (label, id, story) in [("A", &e.lhs, &e.lhs_story), ("B", &e.rhs, &e.rhs_story)] {
+        let index = clustering.find_article(id).expect("explained article exists") as usize;
+        let article = &clustering.articles()[index];
+        writeln!(
+            out,
+            "{label}: {id} [{}, {}] in {story}\n   {}",
+            article.outlet_or_unknown(),
+            article.date.map_or("undated".to_string(), |d| d.to_string()),
+            article.headline()
+        )?;
+    }
+    writeln!(out)?;
+    let terms: Vec<String> = e.shared_terms.iter().take(15).map(|t| format!("{} ({:.3})", t.term, t.contribution)).collect();
+    writeln!(out, "shared salient terms: {}", if terms.is_empty() { "none".into() } else { terms.join(", ") })?;
+    writeln!(out, "event view:  MinHash Jaccard estimate {:.3}, exact TF-IDF cosine {:.3}", e.event_jaccard_estimate, e.cosine)?;
+    writeln!(out, "copy view:   MinHash Jaccard estimate {:.3}, shingle containment {:.3}", e.copy_jaccard_estimate, e.containment)?;
+    writeln!(out, "time gap:    {}", e.days_apart.map_or("unknown (undated)".to_string(), |d| format!("{d} day(s)")))?;
+    writeln!(out, "candidate:   {}", if e.lsh_candidate { "yes, found by LSH" } else { "no, LSH did not pair them" })?;
+    writeln!(out, "verified:    {}", e.verification)?;
+    writeln!(out, "decision:    {}", e.decision)
+}

@@ -1,0 +1,96 @@
+//! The story graph as Graphviz DOT: one subgraph per story, nodes coloured by outlet, edges labelled by score.
+
+use crate::pipeline::Clustering;
+use std::io::{self, Write};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Pastel fills that stay readable under black text; an outlet's colour is picked by a hash of its name, so it
+/// is the same in every graph.
+const PALETTE: &[&str] = &[
+    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd",
+    "#ccebc5", "#ffed6f",
+];
+
+/// Escapes text for a double-quoted DOT string: backslashes, quotes, and line breaks (as DOT's `\n`).
+pub fn escape_dot(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn colour(outlet: &str) -> &'static str {
+    PALETTE[(xxh3_64(outlet.as_bytes()) % PALETTE.len() as u64) as usize]
+}
+
+fn short(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        text.chars().take(width - 3).collect::<String>() + "..."
+    }
+}
+
+/// Writes every story with two or more articles as a cluster subgraph; singletons are left out of the picture.
+pub fn write_dot(clustering: &Clustering, out: &mut dyn Write) -> io::Result<()> {
+    let articles = clustering.articles();
+    writeln!(out, "graph storydiff {{")?;
+    writeln!(out, "  graph [fontname=\"Helvetica\", fontsize=11, compound=true];")?;
+    writeln!(out, "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=9];")?;
+    writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#666666\"];")?;
+    let mut edges: Vec<_> = clustering.graph.edges().collect();
+    edges.sort_by_key(|e| (e.lhs, e.rhs));
+    for (index, story) in clustering.stories.iter().enumerate() {
+        if story.members.len() < 2 {
+            continue;
+        }
+        let headline = articles[story.representative as usize].headline();
+        writeln!(out, "  subgraph \"cluster_{}\" {{", escape_dot(&story.id))?;
+        writeln!(
+            out,
+            "    label=\"{}: {} ({} articles)\";",
+            escape_dot(&story.id),
+            escape_dot(&short(&headline, 60)),
+            story.members.len()
+        )?;
+        for &m in &story.members {
+            let a = &articles[m as usize];
+            let label = format!("{}\n{}", a.outlet_or_unknown(), short(&a.headline(), 40));
+            writeln!(
+                out,
+                "    n{} [label=\"{}\", fillcolor=\"{}\", tooltip=\"{}\"];",
+                m,
+                escape_dot(&label),
+                colour(a.outlet_or_unknown()),
+                escape_dot(&a.doc_id)
+            )?;
+        }
+        for edge in edges.iter().filter(|e| clustering.story_of[e.lhs as usize] == index && clustering.story_of[e.rhs as usize] == index) {
+            let style = match edge.kind {
+                crate::cluster::EdgeKind::Copy => ", style=bold",
+                crate::cluster::EdgeKind::SameEvent => "",
+            };
+            writeln!(out, "    n{} -- n{} [label=\"{:.2}\"{}];", edge.lhs, edge.rhs, edge.score, style)?;
+        }
+        writeln!(out, "  }}")?;
+    }
+    writeln!(out, "}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_backslashes_and_newlines_escaped() {
+        assert_eq!(escape_dot("a \"b\" \\ c\nd"), "a \\\"b\\\" \\\\ c\\nd");
+    }
+}

@@ -1,0 +1,123 @@
+//! The clustering as one JSON document: settings, summary, stories with members and edges, rejections.
+
+use super::table::{date_span, outlets_of};
+use crate::article::{Rejected, Warning};
+use crate::cluster::EdgeKind;
+use crate::pipeline::{Clustering, Summary};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The settings a run used, recorded so a JSON file says how it was made.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonSettings {
+    pub threshold: f32,
+    pub window_days: Option<u32>,
+    pub salient_terms: usize,
+    pub sketch_terms: usize,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    storydiff_version: &'static str,
+    settings: &'a JsonSettings,
+    summary: &'a Summary,
+    stories: Vec<JsonStory<'a>>,
+    rejected: &'a [Rejected],
+    warnings: &'a [Warning],
+}
+
+#[derive(Serialize)]
+struct JsonStory<'a> {
+    id: &'a str,
+    size: usize,
+    outlets: Vec<String>,
+    dates: String,
+    headline: String,
+    members: Vec<JsonMember<'a>>,
+    edges: Vec<JsonEdge<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMember<'a> {
+    doc_id: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    duplicate_ids: &'a [String],
+    outlet: &'a str,
+    title: Option<&'a str>,
+    date: Option<String>,
+    url: Option<&'a str>,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct JsonEdge<'a> {
+    lhs: &'a str,
+    rhs: &'a str,
+    score: f32,
+    cosine: f32,
+    containment: f32,
+    kind: EdgeKind,
+}
+
+fn round(value: f32) -> f32 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dyn Write) -> io::Result<()> {
+    let articles = clustering.articles();
+    let mut edges_by_story: Vec<Vec<JsonEdge>> = (0..clustering.stories.len()).map(|_| Vec::new()).collect();
+    let mut all_edges: Vec<_> = clustering.graph.edges().collect();
+    all_edges.sort_by_key(|e| (e.lhs, e.rhs));
+    for edge in all_edges {
+        let story = clustering.story_of[edge.lhs as usize];
+        if story == clustering.story_of[edge.rhs as usize] {
+            edges_by_story[story].push(JsonEdge {
+                lhs: &articles[edge.lhs as usize].doc_id,
+                rhs: &articles[edge.rhs as usize].doc_id,
+                score: round(edge.score),
+                cosine: round(edge.cosine),
+                containment: round(edge.containment),
+                kind: edge.kind,
+            });
+        }
+    }
+    let stories = clustering
+        .stories
+        .iter()
+        .zip(edges_by_story)
+        .map(|(story, edges)| JsonStory {
+            id: &story.id,
+            size: story.members.iter().map(|&m| 1 + articles[m as usize].duplicate_ids.len()).sum(),
+            outlets: outlets_of(clustering, story),
+            dates: date_span(clustering, story),
+            headline: articles[story.representative as usize].headline(),
+            members: story
+                .members
+                .iter()
+                .map(|&m| {
+                    let a = &articles[m as usize];
+                    JsonMember {
+                        doc_id: &a.doc_id,
+                        duplicate_ids: &a.duplicate_ids,
+                        outlet: a.outlet_or_unknown(),
+                        title: a.title.as_deref(),
+                        date: a.date.map(|d| d.to_string()),
+                        url: a.url.as_deref(),
+                        source: a.source.to_string(),
+                    }
+                })
+                .collect(),
+            edges,
+        })
+        .collect();
+    let document = Document {
+        storydiff_version: env!("CARGO_PKG_VERSION"),
+        settings,
+        summary: &clustering.summary,
+        stories,
+        rejected: &clustering.ingested.rejected,
+        warnings: &clustering.ingested.warnings,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

@@ -1,0 +1,78 @@
+//! The readable story table printed by `storydiff cluster`.
+
+use crate::pipeline::{Clustering, Story, Summary};
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+/// Outlets of a story's members, sorted, each once.
+pub fn outlets_of(clustering: &Clustering, story: &Story) -> Vec<String> {
+    let set: BTreeSet<&str> = story.members.iter().map(|&m| clustering.articles()[m as usize].outlet_or_unknown()).collect();
+    set.into_iter().map(str::to_string).collect()
+}
+
+/// First and last known date of a story's members, as `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`; `-` if undated.
+pub fn date_span(clustering: &Clustering, story: &Story) -> String {
+    let dates: Vec<_> = story.members.iter().filter_map(|&m| clustering.articles()[m as usize].date).collect();
+    match (dates.iter().min(), dates.iter().max()) {
+        (Some(first), Some(last)) if first == last => first.to_string(),
+        (Some(first), Some(last)) => format!("{first}..{last}"),
+        _ => "-".to_string(),
+    }
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(3)).collect();
+    cut.push_str("...");
+    cut
+}
+
+/// Writes the stories of two or more articles, largest first, then singletons when `all` is set.
+pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> io::Result<()> {
+    writeln!(out, "{:<6} {:>5}  {:<36} {:<22} HEADLINE", "STORY", "SIZE", "OUTLETS", "DATES")?;
+    let mut hidden = 0;
+    for story in &clustering.stories {
+        if story.members.len() < 2 && !all {
+            hidden += 1;
+            continue;
+        }
+        let outlets = outlets_of(clustering, story);
+        let outlet_text = if outlets.len() <= 3 {
+            format!("{}: {}", outlets.len(), outlets.join(", "))
+        } else {
+            format!("{}: {}, +{}", outlets.len(), outlets[..2].join(", "), outlets.len() - 2)
+        };
+        let size: usize = story.members.iter().map(|&m| 1 + clustering.articles()[m as usize].duplicate_ids.len()).sum();
+        let headline = clustering.articles()[story.representative as usize].headline();
+        writeln!(
+            out,
+            "{:<6} {:>5}  {:<36} {:<22} {}",
+            story.id,
+            size,
+            truncate(&outlet_text, 36),
+            date_span(clustering, story),
+            truncate(&headline, 70)
+        )?;
+    }
+    if hidden > 0 {
+        writeln!(out, "... and {hidden} singleton(s), not listed (--all lists them)")?;
+    }
+    writeln!(out)?;
+    write_summary(&clustering.summary, out)
+}
+
+/// The one-line account of every input record.
+pub fn write_summary(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} records: {} articles in {} stories, {} singletons, {} duplicates merged, {} rejected",
+        summary.records,
+        summary.articles_in_stories,
+        summary.stories,
+        summary.singletons,
+        summary.duplicates_merged,
+        summary.rejected
+    )
+}

@@ -1,0 +1,246 @@
+//! Reading articles from files, folders and stdin in the layouts people have.
+
+mod fields;
+mod jsonl;
+mod seed;
+mod text;
+
+pub use fields::{date_from_url, outlet_from_url, parse_date};
+
+use crate::article::{Article, Rejected, SourceLocation, Warning};
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// File endings read when walking a folder; other files there (a gold.tsv, a README) are not articles.
+/// A file named explicitly on the command line is read whatever its ending.
+const ARTICLE_EXTENSIONS: &[&str] = &["txt", "text", "jsonl", "ndjson", "json"];
+
+/// How many leading bytes are checked for NUL when deciding a file is binary, as git and grep do.
+const BINARY_SNIFF_BYTES: usize = 8192;
+
+/// Everything reading the inputs produced: the articles, in canonical order, and an account of the rest.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub articles: Vec<Article>,
+    pub rejected: Vec<Rejected>,
+    pub warnings: Vec<Warning>,
+    pub files_read: usize,
+    /// Files met while walking a folder that are not in an article format.
+    pub files_skipped: Vec<String>,
+}
+
+/// The shape of one input, decided from its name and its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    JsonLines,
+    JsonArray,
+    Text,
+}
+
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+/// Reads every path (files, folders recursively in sorted order, `-` for stdin) into articles.
+///
+/// Unreadable or malformed inputs never stop the run: each becomes a rejection or a warning naming the file
+/// and line. The result is sorted by doc id, so it does not depend on the order the paths were given in.
+pub fn read_inputs(paths: &[String]) -> Ingested {
+    let mut out = Ingested::default();
+    let mut inputs = Vec::new();
+    for given in paths {
+        collect_inputs(given, &mut inputs, &mut out);
+    }
+    let per_input: Vec<Ingested> = inputs.par_iter().map(read_one_input).collect();
+    for part in per_input {
+        out.articles.extend(part.articles);
+        out.rejected.extend(part.rejected);
+        out.warnings.extend(part.warnings);
+        out.files_read += part.files_read;
+    }
+    canonicalise(&mut out);
+    out
+}
+
+fn collect_inputs(given: &str, inputs: &mut Vec<Input>, out: &mut Ingested) {
+    if given == "-" {
+        inputs.push(Input::Stdin);
+        return;
+    }
+    let path = Path::new(given);
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) => {
+            out.rejected.push(Rejected { location: given.to_string(), reason: format!("cannot read: {err}") });
+            return;
+        }
+    };
+    if !metadata.is_dir() {
+        inputs.push(Input::File(path.to_path_buf()));
+        return;
+    }
+    let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name();
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_dir() => {}
+            Ok(entry) => {
+                let name = entry.file_name().to_string_lossy();
+                let extension = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
+                if name.starts_with('.') {
+                    continue;
+                }
+                if ARTICLE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) {
+                    inputs.push(Input::File(entry.into_path()));
+                } else {
+                    out.files_skipped.push(entry.path().display().to_string());
+                }
+            }
+            Err(err) => {
+                let location = err.path().map(|p| p.display().to_string()).unwrap_or_else(|| given.to_string());
+                let reason = if err.loop_ancestor().is_some() {
+                    "symbolic link loop; not followed".to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                out.rejected.push(Rejected { location, reason });
+            }
+        }
+    }
+}
+
+fn read_one_input(input: &Input) -> Ingested {
+    let mut out = Ingested::default();
+    let (display, bytes) = match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            if let Err(err) = std::io::stdin().lock().read_to_end(&mut bytes) {
+                out.rejected.push(Rejected { location: "-".into(), reason: format!("cannot read stdin: {err}") });
+                return out;
+            }
+            ("-".to_string(), bytes)
+        }
+        Input::File(path) => match std::fs::read(path) {
+            Ok(bytes) => (path.display().to_string(), bytes),
+            Err(err) => {
+                out.rejected.push(Rejected {
+                    location: path.display().to_string(),
+                    reason: format!("cannot read: {err}"),
+                });
+                return out;
+            }
+        },
+    };
+    out.files_read = 1;
+    if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+        out.rejected.push(Rejected { location: display, reason: "binary file (contains NUL bytes)".into() });
+        return out;
+    }
+    let text = decode_utf8(&bytes, &display, &mut out.warnings);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim().is_empty() {
+        out.rejected.push(Rejected { location: display, reason: "empty file".into() });
+        return out;
+    }
+    match detect_format(&display, text) {
+        Format::JsonLines => jsonl::read_json_lines(&display, text, &mut out),
+        Format::JsonArray => jsonl::read_json_array(&display, text, &mut out),
+        Format::Text => {
+            let location = SourceLocation { path: display.clone(), record: None };
+            let parent = match input {
+                Input::File(path) => path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()),
+                Input::Stdin => None,
+            };
+            let parsed = if seed::looks_like_seed(text) {
+                seed::parse_seed(text, location)
+            } else {
+                text::parse_plain_text(text, location, parent.as_deref())
+            };
+            match parsed {
+                Ok(article) => out.articles.push(article),
+                Err(reason) => out.rejected.push(Rejected { location: display, reason }),
+            }
+        }
+    }
+    out
+}
+
+/// Decodes UTF-8, replacing invalid bytes rather than refusing the file, and says how many were replaced.
+fn decode_utf8(bytes: &[u8], display: &str, warnings: &mut Vec<Warning>) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let replaced = text.matches('\u{fffd}').count() - count_literal_replacements(bytes);
+            warnings.push(Warning {
+                location: display.to_string(),
+                message: format!("invalid UTF-8: {replaced} byte sequence(s) replaced with U+FFFD"),
+            });
+            text
+        }
+    }
+}
+
+/// U+FFFD characters already present in the input as valid UTF-8, so they are not counted as repairs.
+fn count_literal_replacements(bytes: &[u8]) -> usize {
+    bytes.windows(3).filter(|w| *w == [0xEF, 0xBF, 0xBD]).count()
+}
+
+fn detect_format(display: &str, text: &str) -> Format {
+    let extension = Path::new(display).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let first = text.trim_start().chars().next();
+    match (extension.as_str(), first) {
+        ("jsonl" | "ndjson", _) => Format::JsonLines,
+        ("json", Some('[')) => Format::JsonArray,
+        ("json", _) => Format::JsonLines,
+        (_, Some('[')) if display == "-" => Format::JsonArray,
+        (_, Some('{')) if display == "-" || extension.is_empty() => Format::JsonLines,
+        _ => Format::Text,
+    }
+}
+
+/// Sorts articles by id and makes ids unique, so everything downstream is independent of input order.
+fn canonicalise(out: &mut Ingested) {
+    out.articles.sort_by(|lhs, rhs| (&lhs.doc_id, &lhs.source).cmp(&(&rhs.doc_id, &rhs.source)));
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut taken: std::collections::HashSet<String> = out.articles.iter().map(|a| a.doc_id.clone()).collect();
+    for article in &mut out.articles {
+        let count = seen.entry(article.doc_id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            let mut n = *count;
+            let mut fresh = format!("{}#{}", article.doc_id, n);
+            while taken.contains(&fresh) {
+                n += 1;
+                fresh = format!("{}#{}", article.doc_id, n);
+            }
+            out.warnings.push(Warning {
+                location: article.source.to_string(),
+                message: format!("duplicate id {:?} renamed to {:?}", article.doc_id, fresh),
+            });
+            taken.insert(fresh.clone());
+            article.doc_id = fresh;
+        }
+    }
+    out.articles.sort_by(|lhs, rhs| (&lhs.doc_id, &lhs.source).cmp(&(&rhs.doc_id, &rhs.source)));
+    out.rejected.sort();
+    out.warnings.sort();
+    out.files_skipped.sort();
+}
+
+/// Splits a body into paragraphs: on blank lines when it has them, else on every line break.
+pub(crate) fn split_paragraphs(body: &str) -> Vec<String> {
+    let body = body.replace("\r\n", "\n").replace('\r', "\n");
+    let has_blank_lines = body.contains("\n\n") || body.lines().any(|l| l.trim().is_empty() && !l.is_empty());
+    let pieces: Vec<&str> = if has_blank_lines {
+        body.split("\n\n").collect()
+    } else {
+        body.split('\n').collect()
+    };
+    pieces
+        .into_iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}

@@ -1,0 +1,26 @@
+//! The `storydiff` binary: parse flags, run the application, print any error once.
+
+use clap::Parser;
+use std::process::ExitCode;
+use storydiff::{cli, exit};
+
+fn main() -> ExitCode {
+    let parsed = cli::Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli::run(parsed, &mut out) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK),
+        Err(err) => {
+            eprintln!("storydiff: {err:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
+/// A reader that closed our stdout early (`storydiff cluster . | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}

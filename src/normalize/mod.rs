@@ -1,0 +1,83 @@
+//! Text normalisation, page-boilerplate removal and exact-duplicate merging.
+
+mod boilerplate;
+mod dedup;
+
+pub use boilerplate::{is_boilerplate_paragraph, remove_learned_boilerplate, strip_credits, LEARNED_BOILERPLATE_MIN_ARTICLES};
+pub use dedup::merge_exact_duplicates;
+
+use crate::article::Article;
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises one piece of text: NFKC, one form for quotes, apostrophes, dashes and ellipses, no control or
+/// zero-width characters, single spaces. Idempotent: normalising twice changes nothing more.
+pub fn normalize_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfkc() {
+        let mapped: &str = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => "'",
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => "\"",
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => "-",
+            '\u{2026}' => "...",
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => "",
+            c if c.is_whitespace() => {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            c if c.is_control() => continue,
+            _ => {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
+                continue;
+            }
+        };
+        if mapped.is_empty() {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push_str(mapped);
+    }
+    out
+}
+
+/// Normalises an article's title and paragraphs and drops the page boilerplate found in them.
+pub fn normalize_article(article: &mut Article) {
+    article.title = article.title.as_deref().map(normalize_text).filter(|t| !t.is_empty());
+    let paragraphs = std::mem::take(&mut article.paragraphs);
+    article.paragraphs = paragraphs
+        .iter()
+        .map(|p| strip_credits(&normalize_text(p)))
+        .filter(|p| !p.is_empty() && !is_boilerplate_paragraph(p))
+        .collect();
+    article.outlet = article.outlet.as_deref().map(normalize_text).filter(|o| !o.is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_dashes_ellipses_spaces_unified() {
+        let text = "\u{201C}We\u{2019}re ready\u{2026}\u{201D} \u{2014} Hollande\u{00A0}said\u{200B}  now";
+        assert_eq!(normalize_text(text), "\"We're ready...\" - Hollande said now");
+    }
+
+    #[test]
+    fn fullwidth_and_ligatures_fold_under_nfkc() {
+        assert_eq!(normalize_text("\u{FF21}\u{FF22} \u{FB01}nal"), "AB final");
+    }
+
+    #[test]
+    fn normalisation_is_idempotent_on_a_messy_sample() {
+        let text = " \u{2018}a\u{2019}\t\u{2013}b\u{0007}\u{2026} c ";
+        let once = normalize_text(text);
+        assert_eq!(normalize_text(&once), once);
+    }
+}
