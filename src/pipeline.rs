@@ -15,6 +15,8 @@ use std::collections::HashMap;
 pub struct Config {
     pub features: FeatureConfig,
     pub cluster: ClusterConfig,
+    /// Compare every pair instead of searching candidates: quadratic, for measuring what LSH misses.
+    pub exhaustive: bool,
 }
 
 /// A story: the articles that report one event. Singletons are stories of one article.
@@ -101,7 +103,13 @@ pub fn cluster_ingested(ingested: Ingested, duplicates: usize, boilerplate: usiz
     let (features, document_frequencies) = features::extract(&ingested.articles, &config.features);
     let event: Vec<_> = features.iter().map(|f| f.event_signature).collect();
     let copy: Vec<_> = features.iter().map(|f| f.copy_signature).collect();
-    let pairs = sketch::candidate_pairs(&event, &copy);
+    let pairs = if config.exhaustive {
+        let n = event.len() as u32;
+        (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect()
+    } else {
+        let lsh = sketch::candidate_pairs(&event, &copy);
+        crate::cluster::expand_candidates(&lsh, &features, &config.cluster)
+    };
     let graph = StoryGraph::build(ingested.articles.len(), &pairs, &features, &config.cluster);
     let labels = graph.stories(config.cluster.threshold);
     let stories = order_stories(&ingested.articles, &labels, &graph);

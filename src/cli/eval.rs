@@ -48,6 +48,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<u8> {
     if missing > 0 {
         eprintln!("storydiff: warning: {missing} gold document(s) not among the clustered articles count as singletons");
     }
+    let (found, total) = candidate_recall(&clustering, &gold);
     if args.json {
         serde_json::to_writer(&mut *out, &scores)?;
         writeln!(out)?;
@@ -57,6 +58,46 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<u8> {
         writeln!(out, "pairwise       P {:.4}  R {:.4}  F1 {:.4}", scores.pairwise_precision, scores.pairwise_recall, scores.pairwise_f1)?;
         writeln!(out, "ARI            {:.4}", scores.ari)?;
         writeln!(out, "NMI            {:.4}", scores.nmi)?;
+        if total > 0 {
+            writeln!(
+                out,
+                "LSH recall     {:.4} ({found} of {total} same-story pairs proposed; {} candidate pairs in all)",
+                found as f64 / total as f64,
+                clustering.candidate_pairs.len()
+            )?;
+        }
     }
     Ok(strict_code(&args.options, &clustering))
+}
+
+/// How many pairs of articles the gold file puts in one story were proposed by the candidate search: the
+/// ceiling on what verification and linkage can recover.
+fn candidate_recall(clustering: &crate::pipeline::Clustering, gold: &[(String, String)]) -> (usize, usize) {
+    let index: HashMap<&str, u32> = clustering
+        .articles()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| a.all_ids().map(move |id| (id, i as u32)))
+        .collect();
+    let mut by_story: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (doc, story) in gold {
+        if let Some(&i) = index.get(doc.as_str()) {
+            by_story.entry(story).or_default().push(i);
+        }
+    }
+    let (mut found, mut total) = (0, 0);
+    for members in by_story.values() {
+        for (k, &a) in members.iter().enumerate() {
+            for &b in &members[k + 1..] {
+                if a == b {
+                    continue;
+                }
+                total += 1;
+                if clustering.candidate_pairs.binary_search(&(a.min(b), a.max(b))).is_ok() {
+                    found += 1;
+                }
+            }
+        }
+    }
+    (found, total)
 }

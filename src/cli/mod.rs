@@ -50,6 +50,15 @@ pub struct ClusterOptions {
     /// Exit with code 1 when any input record was rejected.
     #[arg(long)]
     pub strict: bool,
+    /// Terms kept per article vector (for measurement runs).
+    #[arg(long, hide = true)]
+    pub salient_terms: Option<usize>,
+    /// Terms per event-view MinHash (for measurement runs).
+    #[arg(long, hide = true)]
+    pub sketch_terms: Option<usize>,
+    /// Compare all pairs instead of LSH candidates (quadratic; measures what LSH misses).
+    #[arg(long, hide = true)]
+    pub exhaustive: bool,
 }
 
 impl ClusterOptions {
@@ -62,11 +71,15 @@ impl ClusterOptions {
             bail!("--threads must be at least 1");
         }
         Ok(Config {
-            features: FeatureConfig::default(),
+            features: FeatureConfig {
+                salient_terms: self.salient_terms.unwrap_or(FeatureConfig::default().salient_terms),
+                sketch_terms: self.sketch_terms.unwrap_or(FeatureConfig::default().sketch_terms),
+            },
             cluster: ClusterConfig {
                 threshold: self.threshold,
                 window_days: (!self.no_window).then_some(self.window_days),
             },
+            exhaustive: self.exhaustive,
         })
     }
 

@@ -12,12 +12,15 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// Permutations per MinHash signature. 128 keeps the Jaccard estimate's standard error near 0.04 at 512 bytes
-/// per signature (u32 words); the LSH banding in `sketch` is laid out over these.
-pub const PERMUTATIONS: usize = 128;
+/// Permutations of the event-view signature: 256, so that 128 LSH bands of 2 rows find pairs whose small
+/// salient-term sets overlap only a little (see `sketch::EventLsh`). 1 KiB per article.
+pub const EVENT_PERMUTATIONS: usize = 256;
+/// Permutations of the copy-view signature: 128 keeps the Jaccard estimate's standard error near 0.04 at
+/// 512 bytes per article.
+pub const COPY_PERMUTATIONS: usize = 128;
 
-/// The MinHash signature type used for both views.
-pub type Signature = MinHash<u32, PERMUTATIONS>;
+pub type EventSignature = MinHash<u32, EVENT_PERMUTATIONS>;
+pub type CopySignature = MinHash<u32, COPY_PERMUTATIONS>;
 
 /// Title words count this many times: a headline names the event in the fewest words.
 /// Chosen a priori (headline terms worth two body mentions, lead terms one and a half); see docs/EVALUATION.md
@@ -43,9 +46,11 @@ pub struct FeatureConfig {
 
 impl Default for FeatureConfig {
     fn default() -> Self {
-        // Measured on the three labelled corpora (docs/EVALUATION.md): beyond ~48 terms the vector only adds
-        // tail words; a sketch of 24 terms keeps same-event Jaccard high enough for the LSH bands.
-        FeatureConfig { salient_terms: 48, sketch_terms: 24 }
+        // Measured on the three labelled corpora (docs/EVALUATION.md): cutting full-length reports to 48 or 128
+        // terms loses most of their shared vocabulary (newswcl50 B-cubed F1 0.83 / 0.88 against 0.98 at 256 and
+        // at no cut); 256 holds nearly every term of a 900-word article that occurs in another one. Sketches of
+        // 16 terms gave higher LSH recall than 24 or 40 on all three corpora.
+        FeatureConfig { salient_terms: 256, sketch_terms: 16 }
     }
 }
 
@@ -54,8 +59,8 @@ impl Default for FeatureConfig {
 pub struct ArticleFeatures {
     /// Salient terms as (term hash, weight), sorted by hash, L2-normalised.
     pub vector: Vec<(u64, f32)>,
-    pub event_signature: Signature,
-    pub copy_signature: Signature,
+    pub event_signature: EventSignature,
+    pub copy_signature: CopySignature,
     /// Distinct shingles in the copy view; 0 when the body is shorter than one shingle.
     pub shingle_count: u32,
     pub date: Option<NaiveDate>,
@@ -132,9 +137,9 @@ pub fn extract(articles: &[Article], config: &FeatureConfig) -> (Vec<ArticleFeat
         .zip(counts.par_iter())
         .map(|(article, doc)| {
             let vector = salient_vector(doc, &df, n, config.salient_terms);
-            let event_signature = event_signature(&vector, config.sketch_terms);
+            let event_signature = event_signature(doc, &df, n, config.sketch_terms);
             let shingles = shingle_hashes(article);
-            let copy_signature: Signature = shingles.iter().copied().collect();
+            let copy_signature: CopySignature = shingles.iter().copied().collect();
             ArticleFeatures {
                 vector,
                 event_signature,
@@ -168,11 +173,19 @@ pub fn salient_vector(doc: &[(u64, f32)], df: &DocumentFrequencies, documents: u
     weighted
 }
 
-/// MinHash of the `keep` heaviest terms of a salient vector.
-fn event_signature(vector: &[(u64, f32)], keep: usize) -> Signature {
-    let mut by_weight: Vec<&(u64, f32)> = vector.iter().collect();
-    by_weight.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
-    by_weight.into_iter().take(keep).map(|(hash, _)| *hash).collect()
+/// MinHash of the article's `keep` most prominent terms, ranked by raw frequency times IDF. Raw rather than
+/// dampened frequency here: the names a report repeats (the people, places and bodies of the event) are the ones
+/// other reports of it share, and the measured LSH recall is higher with them (docs/EVALUATION.md).
+fn event_signature(doc: &[(u64, f32)], df: &DocumentFrequencies, documents: usize, keep: usize) -> EventSignature {
+    let mut ranked: Vec<(u64, f32)> = doc
+        .iter()
+        .filter_map(|&(hash, tf)| {
+            let d = *df.get(&hash)?;
+            (d >= 2).then(|| (hash, tf * idf(documents, d)))
+        })
+        .collect();
+    ranked.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
+    ranked.into_iter().take(keep).map(|(hash, _)| hash).collect()
 }
 
 /// Cosine similarity of two L2-normalised sparse vectors sorted by term hash.
