@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn perfect_clustering_scores_one() {
         let g = gold(&[("a", "1"), ("b", "1"), ("c", "2")]);
-        let p: HashMap<String, String> = [("a", "x"), ("b", "x"), ("c", "y")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let p: HashMap<String, String> = [("a", "x"), ("b", "x"), ("c", "y")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
         let (s, extra) = score(&g, &p);
         assert_eq!(extra, 0);
         assert_eq!((s.bcubed_f1, s.pairwise_f1, s.ari, s.nmi), (1.0, 1.0, 1.0, 1.0));
@@ -158,7 +161,10 @@ mod tests {
     fn matches_hand_computed_bcubed_and_pairwise() {
         // gold {a,b,c} {d}; predicted {a,b} {c,d}.
         let g = gold(&[("a", "1"), ("b", "1"), ("c", "1"), ("d", "2")]);
-        let p: HashMap<String, String> = [("a", "x"), ("b", "x"), ("c", "y"), ("d", "y")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let p: HashMap<String, String> = [("a", "x"), ("b", "x"), ("c", "y"), ("d", "y")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
         let (s, _) = score(&g, &p);
         // B-cubed precision: a,b: 2/2; c: 1/2; d: 1/2 -> 3/4. Recall: a,b: 2/3; c: 1/3; d: 1 -> (2/3+2/3+1/3+1)/4.
         assert!((s.bcubed_precision - 0.75).abs() < 1e-12);

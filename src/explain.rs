@@ -63,11 +63,9 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
     let lsh_candidate = clustering.candidate_pairs.binary_search(&(low, high)).is_ok();
     let verdict = verify_pair(&clustering.features, low, high, config);
     let (cosine, containment, verification) = match &verdict {
-        Verdict::Edge(edge) => (
-            edge.cosine,
-            edge.containment,
-            format!("edge kept: score {:.3} ({:?})", edge.score, edge.kind),
-        ),
+        Verdict::Edge(edge) => {
+            (edge.cosine, edge.containment, format!("edge kept: score {:.3} ({:?})", edge.score, edge.kind))
+        }
         Verdict::OutsideWindow { days } => (
             crate::features::cosine(&fa.vector, &fb.vector),
             crate::features::estimated_containment(fa, fb),
@@ -76,15 +74,25 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
         Verdict::TooWeak { score } => (
             crate::features::cosine(&fa.vector, &fb.vector),
             crate::features::estimated_containment(fa, fb),
-            format!("no edge: similarity {score:.3} below the edge floor {:.2}", crate::cluster::MIN_EDGE_SCORE),
+            format!(
+                "no edge: similarity {score:.3} below the edge floor {:.2}",
+                crate::cluster::MIN_EDGE_SCORE
+            ),
         ),
     };
-    let (sa, sb) = (&clustering.stories[clustering.story_of[lhs as usize]], &clustering.stories[clustering.story_of[rhs as usize]]);
+    let (sa, sb) = (
+        &clustering.stories[clustering.story_of[lhs as usize]],
+        &clustering.stories[clustering.story_of[rhs as usize]],
+    );
     let same_story = sa.id == sb.id;
     let has_edge = matches!(verdict, Verdict::Edge(_)) && lsh_candidate;
     let decision = match (same_story, has_edge) {
-        (true, true) => format!("same story {}: joined by average linkage (threshold {:.2})", sa.id, config.threshold),
-        (true, false) => format!("same story {}: no direct edge; joined through the other members of the story", sa.id),
+        (true, true) => {
+            format!("same story {}: joined by average linkage (threshold {:.2})", sa.id, config.threshold)
+        }
+        (true, false) => {
+            format!("same story {}: no direct edge; joined through the other members of the story", sa.id)
+        }
         (false, true) => format!(
             "different stories ({} and {}): their groups' average similarity stayed below {:.2}",
             sa.id, sb.id, config.threshold
@@ -93,7 +101,9 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
             "different stories ({} and {}): never compared, the LSH search did not pair them",
             sa.id, sb.id
         ),
-        (false, false) => format!("different stories ({} and {}): the pair failed verification", sa.id, sb.id),
+        (false, false) => {
+            format!("different stories ({} and {}): the pair failed verification", sa.id, sb.id)
+        }
     };
     Explanation {
         lhs: a.doc_id.clone(),
@@ -130,12 +140,33 @@ pub fn write_explanation(clustering: &Clustering, e: &Explanation, out: &mut dyn
         )?;
     }
     writeln!(out)?;
-    let terms: Vec<String> = e.shared_terms.iter().take(15).map(|t| format!("{} ({:.3})", t.term, t.contribution)).collect();
-    writeln!(out, "shared salient terms: {}", if terms.is_empty() { "none".into() } else { terms.join(", ") })?;
-    writeln!(out, "event view:  MinHash Jaccard estimate {:.3}, exact TF-IDF cosine {:.3}", e.event_jaccard_estimate, e.cosine)?;
-    writeln!(out, "copy view:   MinHash Jaccard estimate {:.3}, shingle containment {:.3}", e.copy_jaccard_estimate, e.containment)?;
-    writeln!(out, "time gap:    {}", e.days_apart.map_or("unknown (undated)".to_string(), |d| format!("{d} day(s)")))?;
-    writeln!(out, "candidate:   {}", if e.lsh_candidate { "yes, found by LSH" } else { "no, LSH did not pair them" })?;
+    let terms: Vec<String> =
+        e.shared_terms.iter().take(15).map(|t| format!("{} ({:.3})", t.term, t.contribution)).collect();
+    writeln!(
+        out,
+        "shared salient terms: {}",
+        if terms.is_empty() { "none".into() } else { terms.join(", ") }
+    )?;
+    writeln!(
+        out,
+        "event view:  MinHash Jaccard estimate {:.3}, exact TF-IDF cosine {:.3}",
+        e.event_jaccard_estimate, e.cosine
+    )?;
+    writeln!(
+        out,
+        "copy view:   MinHash Jaccard estimate {:.3}, shingle containment {:.3}",
+        e.copy_jaccard_estimate, e.containment
+    )?;
+    writeln!(
+        out,
+        "time gap:    {}",
+        e.days_apart.map_or("unknown (undated)".to_string(), |d| format!("{d} day(s)"))
+    )?;
+    writeln!(
+        out,
+        "candidate:   {}",
+        if e.lsh_candidate { "yes, found by LSH" } else { "no, LSH did not pair them" }
+    )?;
     writeln!(out, "verified:    {}", e.verification)?;
     writeln!(out, "decision:    {}", e.decision)
 }

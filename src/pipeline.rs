@@ -99,7 +99,12 @@ pub fn cluster_paths(paths: &[String], config: &Config) -> Clustering {
     cluster_ingested(ingested, duplicates, boilerplate, config)
 }
 
-pub fn cluster_ingested(ingested: Ingested, duplicates: usize, boilerplate: usize, config: &Config) -> Clustering {
+pub fn cluster_ingested(
+    ingested: Ingested,
+    duplicates: usize,
+    boilerplate: usize,
+    config: &Config,
+) -> Clustering {
     let (features, document_frequencies) = features::extract(&ingested.articles, &config.features);
     let event: Vec<_> = features.iter().map(|f| f.event_signature).collect();
     let copy: Vec<_> = features.iter().map(|f| f.copy_signature).collect();
@@ -132,7 +137,16 @@ pub fn cluster_ingested(ingested: Ingested, duplicates: usize, boilerplate: usiz
         edges: graph.graph.edge_count(),
         boilerplate_paragraphs_dropped: boilerplate,
     };
-    Clustering { ingested, features, document_frequencies, graph, candidate_pairs: pairs, stories, story_of, summary }
+    Clustering {
+        ingested,
+        features,
+        document_frequencies,
+        graph,
+        candidate_pairs: pairs,
+        stories,
+        story_of,
+        summary,
+    }
 }
 
 /// Groups articles by label and orders the groups: most articles first, then earliest date, then smallest id.
@@ -175,7 +189,12 @@ fn representative(members: &[u32], graph: &StoryGraph) -> u32 {
     }
     let mut best = (members[0], -1.0f32);
     for &m in members {
-        let total: f32 = members.iter().filter(|&&o| o != m).filter_map(|&o| graph.edge_between(m, o)).map(|e| e.score).sum();
+        let total: f32 = members
+            .iter()
+            .filter(|&&o| o != m)
+            .filter_map(|&o| graph.edge_between(m, o))
+            .map(|e| e.score)
+            .sum();
         if total > best.1 {
             best = (m, total);
         }

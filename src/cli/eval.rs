@@ -27,7 +27,8 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<u8> {
-    let gold_text = std::fs::read_to_string(&args.gold).with_context(|| format!("cannot read {}", args.gold.display()))?;
+    let gold_text = std::fs::read_to_string(&args.gold)
+        .with_context(|| format!("cannot read {}", args.gold.display()))?;
     let gold = read_assignments(&args.gold.display().to_string(), &gold_text)?;
     let (clustering, _) = args.options.cluster(&args.paths)?;
     let mut predicted: HashMap<String, String> = HashMap::new();
@@ -53,9 +54,21 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<u8> {
         serde_json::to_writer(&mut *out, &scores)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "documents      {} (gold stories {}, predicted {})", scores.n_docs, scores.n_gold_clusters, scores.n_pred_clusters)?;
-        writeln!(out, "B-cubed        P {:.4}  R {:.4}  F1 {:.4}", scores.bcubed_precision, scores.bcubed_recall, scores.bcubed_f1)?;
-        writeln!(out, "pairwise       P {:.4}  R {:.4}  F1 {:.4}", scores.pairwise_precision, scores.pairwise_recall, scores.pairwise_f1)?;
+        writeln!(
+            out,
+            "documents      {} (gold stories {}, predicted {})",
+            scores.n_docs, scores.n_gold_clusters, scores.n_pred_clusters
+        )?;
+        writeln!(
+            out,
+            "B-cubed        P {:.4}  R {:.4}  F1 {:.4}",
+            scores.bcubed_precision, scores.bcubed_recall, scores.bcubed_f1
+        )?;
+        writeln!(
+            out,
+            "pairwise       P {:.4}  R {:.4}  F1 {:.4}",
+            scores.pairwise_precision, scores.pairwise_recall, scores.pairwise_f1
+        )?;
         writeln!(out, "ARI            {:.4}", scores.ari)?;
         writeln!(out, "NMI            {:.4}", scores.nmi)?;
         if total > 0 {

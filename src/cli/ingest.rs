@@ -54,5 +54,9 @@ pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
         ingested.rejected.len(),
         boilerplate
     )?;
-    Ok(if args.strict && !ingested.rejected.is_empty() { crate::exit::REJECTED_STRICT } else { crate::exit::OK })
+    Ok(if args.strict && !ingested.rejected.is_empty() {
+        crate::exit::REJECTED_STRICT
+    } else {
+        crate::exit::OK
+    })
 }

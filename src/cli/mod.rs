@@ -93,7 +93,11 @@ impl ClusterOptions {
             clustering
         };
         let clustering = match self.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build().context("cannot start worker threads")?.install(run),
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .context("cannot start worker threads")?
+                .install(run),
             None => run(),
         };
         report_problems(&clustering);
@@ -110,13 +114,21 @@ fn report_problems(clustering: &Clustering) {
         let _ = writeln!(stderr, "storydiff: rejected {}: {}", r.location, r.reason);
     }
     if ingested.rejected.len() > SHOWN {
-        let _ = writeln!(stderr, "storydiff: ... and {} more rejected (all listed in --json)", ingested.rejected.len() - SHOWN);
+        let _ = writeln!(
+            stderr,
+            "storydiff: ... and {} more rejected (all listed in --json)",
+            ingested.rejected.len() - SHOWN
+        );
     }
     for w in ingested.warnings.iter().take(SHOWN) {
         let _ = writeln!(stderr, "storydiff: warning: {}: {}", w.location, w.message);
     }
     if ingested.warnings.len() > SHOWN {
-        let _ = writeln!(stderr, "storydiff: ... and {} more warnings (all listed in --json)", ingested.warnings.len() - SHOWN);
+        let _ = writeln!(
+            stderr,
+            "storydiff: ... and {} more warnings (all listed in --json)",
+            ingested.warnings.len() - SHOWN
+        );
     }
 }
 

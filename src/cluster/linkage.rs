@@ -65,7 +65,8 @@ pub fn average_linkage(n: usize, edges: &[(u32, u32, f32)], threshold: f32) -> V
         }
         let (a, b) = (top.lhs as usize, top.rhs as usize);
         // Stale entry: one side merged since it was pushed (merging changes size, and only merging changes sums).
-        if parent[a] != top.lhs || parent[b] != top.rhs || size[a] != top.lhs_size || size[b] != top.rhs_size {
+        if parent[a] != top.lhs || parent[b] != top.rhs || size[a] != top.lhs_size || size[b] != top.rhs_size
+        {
             continue;
         }
         let (keep, gone) = (a.min(b), a.max(b));
@@ -113,11 +114,8 @@ mod tests {
     #[test]
     fn two_tight_groups_and_a_weak_bridge_stay_apart() {
         // 0-1-2 tight, 3-4-5 tight, one bridge 2-3 that single linkage would follow.
-        let edges = [
-            (0, 1, 0.9), (0, 2, 0.8), (1, 2, 0.85),
-            (3, 4, 0.9), (3, 5, 0.8), (4, 5, 0.85),
-            (2, 3, 0.6),
-        ];
+        let edges =
+            [(0, 1, 0.9), (0, 2, 0.8), (1, 2, 0.85), (3, 4, 0.9), (3, 5, 0.8), (4, 5, 0.85), (2, 3, 0.6)];
         assert_eq!(average_linkage(6, &edges, 0.3), vec![0, 0, 0, 3, 3, 3]);
     }
 

@@ -103,7 +103,11 @@ pub const MAX_EXPANSION_NEIGHBOURS: usize = 20;
 /// (score at least half the threshold). LSH finds each same-story pair with some probability; when A-B and
 /// B-C were found, comparing A with C costs little and lets average linkage see the whole story.
 /// Returns the merged candidate list, sorted and without repeats.
-pub fn expand_candidates(pairs: &[(u32, u32)], features: &[ArticleFeatures], config: &ClusterConfig) -> Vec<(u32, u32)> {
+pub fn expand_candidates(
+    pairs: &[(u32, u32)],
+    features: &[ArticleFeatures],
+    config: &ClusterConfig,
+) -> Vec<(u32, u32)> {
     let strong: Vec<(u32, u32, f32)> = pairs
         .par_iter()
         .filter_map(|&(lhs, rhs)| match verify_pair(features, lhs, rhs, config) {
@@ -125,7 +129,10 @@ pub fn expand_candidates(pairs: &[(u32, u32)], features: &[ArticleFeatures], con
         .flat_map_iter(|i| {
             let neighbours = &neighbours;
             neighbours[i as usize].iter().flat_map(move |&(j, _)| {
-                neighbours[j as usize].iter().filter(move |&&(k, _)| k != i).map(move |&(k, _)| (i.min(k), i.max(k)))
+                neighbours[j as usize]
+                    .iter()
+                    .filter(move |&&(k, _)| k != i)
+                    .map(move |&(k, _)| (i.min(k), i.max(k)))
             })
         })
         .collect();
@@ -141,7 +148,12 @@ pub struct StoryGraph {
 }
 
 impl StoryGraph {
-    pub fn build(articles: usize, pairs: &[(u32, u32)], features: &[ArticleFeatures], config: &ClusterConfig) -> Self {
+    pub fn build(
+        articles: usize,
+        pairs: &[(u32, u32)],
+        features: &[ArticleFeatures],
+        config: &ClusterConfig,
+    ) -> Self {
         let edges: Vec<Edge> = pairs
             .par_iter()
             .filter_map(|&(lhs, rhs)| match verify_pair(features, lhs, rhs, config) {

@@ -7,8 +7,8 @@ use xxhash_rust::xxh3::xxh3_64;
 /// Pastel fills that stay readable under black text; an outlet's colour is picked by a hash of its name, so it
 /// is the same in every graph.
 const PALETTE: &[&str] = &[
-    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd",
-    "#ccebc5", "#ffed6f",
+    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9",
+    "#bc80bd", "#ccebc5", "#ffed6f",
 ];
 
 /// Escapes text for a double-quoted DOT string: backslashes, quotes, and line breaks (as DOT's `\n`).
@@ -73,7 +73,9 @@ pub fn write_dot(clustering: &Clustering, out: &mut dyn Write) -> io::Result<()>
                 escape_dot(&a.doc_id)
             )?;
         }
-        for edge in edges.iter().filter(|e| clustering.story_of[e.lhs as usize] == index && clustering.story_of[e.rhs as usize] == index) {
+        for edge in edges.iter().filter(|e| {
+            clustering.story_of[e.lhs as usize] == index && clustering.story_of[e.rhs as usize] == index
+        }) {
             let style = match edge.kind {
                 crate::cluster::EdgeKind::Copy => ", style=bold",
                 crate::cluster::EdgeKind::SameEvent => "",

@@ -6,13 +6,15 @@ use std::io::{self, Write};
 
 /// Outlets of a story's members, sorted, each once.
 pub fn outlets_of(clustering: &Clustering, story: &Story) -> Vec<String> {
-    let set: BTreeSet<&str> = story.members.iter().map(|&m| clustering.articles()[m as usize].outlet_or_unknown()).collect();
+    let set: BTreeSet<&str> =
+        story.members.iter().map(|&m| clustering.articles()[m as usize].outlet_or_unknown()).collect();
     set.into_iter().map(str::to_string).collect()
 }
 
 /// First and last known date of a story's members, as `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`; `-` if undated.
 pub fn date_span(clustering: &Clustering, story: &Story) -> String {
-    let dates: Vec<_> = story.members.iter().filter_map(|&m| clustering.articles()[m as usize].date).collect();
+    let dates: Vec<_> =
+        story.members.iter().filter_map(|&m| clustering.articles()[m as usize].date).collect();
     match (dates.iter().min(), dates.iter().max()) {
         (Some(first), Some(last)) if first == last => first.to_string(),
         (Some(first), Some(last)) => format!("{first}..{last}"),
@@ -44,7 +46,8 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
         } else {
             format!("{}: {}, +{}", outlets.len(), outlets[..2].join(", "), outlets.len() - 2)
         };
-        let size: usize = story.members.iter().map(|&m| 1 + clustering.articles()[m as usize].duplicate_ids.len()).sum();
+        let size: usize =
+            story.members.iter().map(|&m| 1 + clustering.articles()[m as usize].duplicate_ids.len()).sum();
         let headline = clustering.articles()[story.representative as usize].headline();
         writeln!(
             out,

@@ -104,7 +104,8 @@ pub fn term_hash(text: &str) -> u64 {
 pub fn shingle_hashes(article: &Article) -> Vec<u64> {
     let body = article.body().to_lowercase();
     let tokens: Vec<&str> = words(&body).collect();
-    let mut hashes: Vec<u64> = tokens.windows(SHINGLE_WORDS).map(|w| xxh3_64(w.join(" ").as_bytes())).collect();
+    let mut hashes: Vec<u64> =
+        tokens.windows(SHINGLE_WORDS).map(|w| xxh3_64(w.join(" ").as_bytes())).collect();
     hashes.sort_unstable();
     hashes.dedup();
     hashes
@@ -154,7 +155,12 @@ pub fn extract(articles: &[Article], config: &FeatureConfig) -> (Vec<ArticleFeat
 
 /// The top `keep` TF-IDF terms of one article, L2-normalised and sorted by hash. Terms found in only this
 /// article are left out: they cannot link it to anything and would crowd out the terms that can.
-pub fn salient_vector(doc: &[(u64, f32)], df: &DocumentFrequencies, documents: usize, keep: usize) -> Vec<(u64, f32)> {
+pub fn salient_vector(
+    doc: &[(u64, f32)],
+    df: &DocumentFrequencies,
+    documents: usize,
+    keep: usize,
+) -> Vec<(u64, f32)> {
     let mut weighted: Vec<(u64, f32)> = doc
         .iter()
         .filter_map(|&(hash, tf)| {
@@ -176,7 +182,12 @@ pub fn salient_vector(doc: &[(u64, f32)], df: &DocumentFrequencies, documents: u
 /// MinHash of the article's `keep` most prominent terms, ranked by raw frequency times IDF. Raw rather than
 /// dampened frequency here: the names a report repeats (the people, places and bodies of the event) are the ones
 /// other reports of it share, and the measured LSH recall is higher with them (docs/EVALUATION.md).
-fn event_signature(doc: &[(u64, f32)], df: &DocumentFrequencies, documents: usize, keep: usize) -> EventSignature {
+fn event_signature(
+    doc: &[(u64, f32)],
+    df: &DocumentFrequencies,
+    documents: usize,
+    keep: usize,
+) -> EventSignature {
     let mut ranked: Vec<(u64, f32)> = doc
         .iter()
         .filter_map(|&(hash, tf)| {

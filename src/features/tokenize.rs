@@ -8,14 +8,48 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Reporting verbs and newsroom filler that every article uses, on top of NLTK's English list: they say nothing
 /// about which event an article reports.
 const NEWS_STOP_WORDS: &[&str] = &[
-    "said", "says", "say", "told", "tell", "according", "also", "would", "could", "one", "two", "new", "mr",
-    "mrs", "ms", "dr", "like", "may", "might", "must", "us", "via", "per", "yet", "still", "even", "much",
-    "many", "however", "last", "first", "since", "week", "year", "years", "time", "people", "news",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tell",
+    "according",
+    "also",
+    "would",
+    "could",
+    "one",
+    "two",
+    "new",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "like",
+    "may",
+    "might",
+    "must",
+    "us",
+    "via",
+    "per",
+    "yet",
+    "still",
+    "even",
+    "much",
+    "many",
+    "however",
+    "last",
+    "first",
+    "since",
+    "week",
+    "year",
+    "years",
+    "time",
+    "people",
+    "news",
 ];
 
-static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    stop_words::get("en").iter().copied().chain(NEWS_STOP_WORDS.iter().copied()).collect()
-});
+static STOP_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| stop_words::get("en").iter().copied().chain(NEWS_STOP_WORDS.iter().copied()).collect());
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
@@ -87,7 +121,18 @@ mod tests {
     fn stems_names_numbers_no_stop_words() {
         assert_eq!(
             collect("Vladimir Putin has canceled his visit, the Kremlin said on 11 October; 1,200 guests"),
-            vec!["vladimir", "vladimir putin", "putin", "cancel", "visit", "kremlin", "#11", "octob", "#1200", "guest"]
+            vec![
+                "vladimir",
+                "vladimir putin",
+                "putin",
+                "cancel",
+                "visit",
+                "kremlin",
+                "#11",
+                "octob",
+                "#1200",
+                "guest"
+            ]
         );
     }
 

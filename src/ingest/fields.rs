@@ -31,11 +31,7 @@ static URL_DATE: LazyLock<Regex> =
 /// A date written into a URL path as `/YYYY/MM/DD/`, the convention of most news sites.
 pub fn date_from_url(raw: &str) -> Option<NaiveDate> {
     let caps = URL_DATE.captures(raw)?;
-    NaiveDate::from_ymd_opt(
-        caps[1].parse().ok()?,
-        caps[2].parse().ok()?,
-        caps[3].parse().ok()?,
-    )
+    NaiveDate::from_ymd_opt(caps[1].parse().ok()?, caps[2].parse().ok()?, caps[3].parse().ok()?)
 }
 
 /// Parses the date shapes found in news exports: ISO 8601 dates and date-times (with or without offset),
@@ -52,12 +48,7 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     if let Ok(dt) = DateTime::parse_from_rfc2822(text) {
         return Some(dt.date_naive());
     }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(text, format) {
             return Some(dt.date());
         }

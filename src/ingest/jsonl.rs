@@ -21,7 +21,9 @@ pub fn read_json_lines(display: &str, text: &str, out: &mut Ingested) {
         let location = SourceLocation { path: display.to_string(), record: Some(line_number) };
         match serde_json::from_str::<Value>(line) {
             Ok(value) => push_record(value, location, out),
-            Err(err) => out.rejected.push(Rejected { location: location.to_string(), reason: format!("invalid JSON: {err}") }),
+            Err(err) => out
+                .rejected
+                .push(Rejected { location: location.to_string(), reason: format!("invalid JSON: {err}") }),
         }
     }
 }
@@ -34,8 +36,13 @@ pub fn read_json_array(display: &str, text: &str, out: &mut Ingested) {
                 push_record(value, location, out);
             }
         }
-        Ok(_) => out.rejected.push(Rejected { location: display.to_string(), reason: "JSON is not an array of articles".into() }),
-        Err(err) => out.rejected.push(Rejected { location: display.to_string(), reason: format!("invalid JSON: {err}") }),
+        Ok(_) => out.rejected.push(Rejected {
+            location: display.to_string(),
+            reason: "JSON is not an array of articles".into(),
+        }),
+        Err(err) => out
+            .rejected
+            .push(Rejected { location: display.to_string(), reason: format!("invalid JSON: {err}") }),
     }
 }
 
@@ -68,7 +75,11 @@ fn as_text(value: &Value) -> Option<String> {
     }
 }
 
-fn article_from_record(value: Value, location: SourceLocation, warnings: &mut Vec<Warning>) -> Result<Article, String> {
+fn article_from_record(
+    value: Value,
+    location: SourceLocation,
+    warnings: &mut Vec<Warning>,
+) -> Result<Article, String> {
     let Value::Object(mut record) = value else {
         return Err("record is not a JSON object".into());
     };
@@ -77,10 +88,12 @@ fn article_from_record(value: Value, location: SourceLocation, warnings: &mut Ve
         .filter(|id| !id.trim().is_empty())
         .unwrap_or_else(|| location.to_string());
     let mut article = Article::new(doc_id, location.clone());
-    article.title = take_field(&mut record, TITLE_FIELDS).and_then(|(_, v)| as_text(&v)).filter(|t| !t.trim().is_empty());
+    article.title =
+        take_field(&mut record, TITLE_FIELDS).and_then(|(_, v)| as_text(&v)).filter(|t| !t.trim().is_empty());
     let body = take_field(&mut record, BODY_FIELDS).and_then(|(_, v)| as_text(&v)).unwrap_or_default();
     article.paragraphs = split_paragraphs(&body);
-    article.url = take_field(&mut record, URL_FIELDS).and_then(|(_, v)| as_text(&v)).filter(|u| !u.trim().is_empty());
+    article.url =
+        take_field(&mut record, URL_FIELDS).and_then(|(_, v)| as_text(&v)).filter(|u| !u.trim().is_empty());
     article.outlet = take_field(&mut record, OUTLET_FIELDS)
         .and_then(|(_, v)| as_text(&v))
         .map(|o| o.trim().to_string())
@@ -145,7 +158,9 @@ mod tests {
 
     #[test]
     fn record_without_text_is_rejected_and_bad_date_warned() {
-        let out = read("{\"id\":\"a\",\"url\":\"https://x.com\"}\n{\"id\":\"b\",\"body\":\"x\",\"date\":\"soon\"}\n");
+        let out = read(
+            "{\"id\":\"a\",\"url\":\"https://x.com\"}\n{\"id\":\"b\",\"body\":\"x\",\"date\":\"soon\"}\n",
+        );
         assert_eq!(out.rejected[0].reason, "no title and no body");
         assert_eq!(out.articles[0].date, None);
         assert_eq!(out.warnings.len(), 1);

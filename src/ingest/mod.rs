@@ -73,7 +73,8 @@ fn collect_inputs(given: &str, inputs: &mut Vec<Input>, out: &mut Ingested) {
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(err) => {
-            out.rejected.push(Rejected { location: given.to_string(), reason: format!("cannot read: {err}") });
+            out.rejected
+                .push(Rejected { location: given.to_string(), reason: format!("cannot read: {err}") });
             return;
         }
     };
@@ -98,7 +99,8 @@ fn collect_inputs(given: &str, inputs: &mut Vec<Input>, out: &mut Ingested) {
                 }
             }
             Err(err) => {
-                let location = err.path().map(|p| p.display().to_string()).unwrap_or_else(|| given.to_string());
+                let location =
+                    err.path().map(|p| p.display().to_string()).unwrap_or_else(|| given.to_string());
                 let reason = if err.loop_ancestor().is_some() {
                     "symbolic link loop; not followed".to_string()
                 } else {
@@ -116,7 +118,8 @@ fn read_one_input(input: &Input) -> Ingested {
         Input::Stdin => {
             let mut bytes = Vec::new();
             if let Err(err) = std::io::stdin().lock().read_to_end(&mut bytes) {
-                out.rejected.push(Rejected { location: "-".into(), reason: format!("cannot read stdin: {err}") });
+                out.rejected
+                    .push(Rejected { location: "-".into(), reason: format!("cannot read stdin: {err}") });
                 return out;
             }
             ("-".to_string(), bytes)
@@ -149,7 +152,9 @@ fn read_one_input(input: &Input) -> Ingested {
         Format::Text => {
             let location = SourceLocation { path: display.clone(), record: None };
             let parent = match input {
-                Input::File(path) => path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()),
+                Input::File(path) => {
+                    path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned())
+                }
                 Input::Stdin => None,
             };
             let parsed = if seed::looks_like_seed(text) {
@@ -188,7 +193,8 @@ fn count_literal_replacements(bytes: &[u8]) -> usize {
 }
 
 fn detect_format(display: &str, text: &str) -> Format {
-    let extension = Path::new(display).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let extension =
+        Path::new(display).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let first = text.trim_start().chars().next();
     match (extension.as_str(), first) {
         ("jsonl" | "ndjson", _) => Format::JsonLines,
@@ -204,7 +210,8 @@ fn detect_format(display: &str, text: &str) -> Format {
 fn canonicalise(out: &mut Ingested) {
     out.articles.sort_by(|lhs, rhs| (&lhs.doc_id, &lhs.source).cmp(&(&rhs.doc_id, &rhs.source)));
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut taken: std::collections::HashSet<String> = out.articles.iter().map(|a| a.doc_id.clone()).collect();
+    let mut taken: std::collections::HashSet<String> =
+        out.articles.iter().map(|a| a.doc_id.clone()).collect();
     for article in &mut out.articles {
         let count = seen.entry(article.doc_id.clone()).or_insert(0);
         *count += 1;
@@ -233,11 +240,8 @@ fn canonicalise(out: &mut Ingested) {
 pub(crate) fn split_paragraphs(body: &str) -> Vec<String> {
     let body = body.replace("\r\n", "\n").replace('\r', "\n");
     let has_blank_lines = body.contains("\n\n") || body.lines().any(|l| l.trim().is_empty() && !l.is_empty());
-    let pieces: Vec<&str> = if has_blank_lines {
-        body.split("\n\n").collect()
-    } else {
-        body.split('\n').collect()
-    };
+    let pieces: Vec<&str> =
+        if has_blank_lines { body.split("\n\n").collect() } else { body.split('\n').collect() };
     pieces
         .into_iter()
         .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))

@@ -42,7 +42,9 @@ mod tests {
 
     #[test]
     fn title_line_then_body_and_outlet_from_folder() {
-        let article = parse_plain_text("Putin cancels trip\n\nBody one.\n\nBody two.", location(), Some("bbc.co.uk")).unwrap();
+        let article =
+            parse_plain_text("Putin cancels trip\n\nBody one.\n\nBody two.", location(), Some("bbc.co.uk"))
+                .unwrap();
         assert_eq!(article.title.as_deref(), Some("Putin cancels trip"));
         assert_eq!(article.paragraphs.len(), 2);
         assert_eq!(article.outlet.as_deref(), Some("bbc.co.uk"));

@@ -31,7 +31,8 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CREDITS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*\((?:additional\ )?(?:reporting|writing|editing|compiled|research)\ by\b[^()]*\)").unwrap()
+    Regex::new(r"(?i)\s*\((?:additional\ )?(?:reporting|writing|editing|compiled|research)\ by\b[^()]*\)")
+        .unwrap()
 });
 
 /// Whether a whole (normalised) paragraph is page furniture rather than article text.
@@ -83,10 +84,21 @@ mod tests {
 
     #[test]
     fn fixed_boilerplate_lines() {
-        for line in ["Read more", "Read more: Putin says no", "Advertisement", "Share this article", "Follow us on Twitter", "Subscribe to our newsletter"] {
+        for line in [
+            "Read more",
+            "Read more: Putin says no",
+            "Advertisement",
+            "Share this article",
+            "Follow us on Twitter",
+            "Subscribe to our newsletter",
+        ] {
             assert!(is_boilerplate_paragraph(line), "{line}");
         }
-        for line in ["Readers were not told.", "The advertisement campaign ended in May.", "Share prices fell 3% on Tuesday."] {
+        for line in [
+            "Readers were not told.",
+            "The advertisement campaign ended in May.",
+            "Share prices fell 3% on Tuesday.",
+        ] {
             assert!(!is_boilerplate_paragraph(line), "{line}");
         }
     }
@@ -103,12 +115,15 @@ mod tests {
     #[test]
     fn a_line_five_articles_of_one_outlet_share_is_dropped() {
         let make = |i: usize, outlet: &str| {
-            let mut a = Article::new(format!("{outlet}{i}"), SourceLocation { path: "p".into(), record: Some(i) });
+            let mut a =
+                Article::new(format!("{outlet}{i}"), SourceLocation { path: "p".into(), record: Some(i) });
             a.outlet = Some(outlet.into());
-            a.paragraphs = vec![format!("Story text number {i}."), "Get our morning briefing by email.".into()];
+            a.paragraphs =
+                vec![format!("Story text number {i}."), "Get our morning briefing by email.".into()];
             a
         };
-        let mut articles: Vec<Article> = (0..5).map(|i| make(i, "a.com")).chain((0..4).map(|i| make(i, "b.com"))).collect();
+        let mut articles: Vec<Article> =
+            (0..5).map(|i| make(i, "a.com")).chain((0..4).map(|i| make(i, "b.com"))).collect();
         assert_eq!(remove_learned_boilerplate(&mut articles), 5);
         assert_eq!(articles[0].paragraphs.len(), 1);
         assert_eq!(articles[5].paragraphs.len(), 2, "four articles of b.com are below the threshold");

@@ -14,7 +14,8 @@ pub fn merge_exact_duplicates(articles: &mut Vec<Article>) -> usize {
     for article in articles.drain(..) {
         let url_key = article.url.as_deref().map(canonical_url);
         let body = article.body();
-        let text_key = (!body.is_empty()).then(|| xxh3_64(format!("{}\n{}", article.title.as_deref().unwrap_or(""), body).as_bytes()));
+        let text_key = (!body.is_empty())
+            .then(|| xxh3_64(format!("{}\n{}", article.title.as_deref().unwrap_or(""), body).as_bytes()));
         let target = url_key
             .as_ref()
             .and_then(|u| by_url.get(u).copied())

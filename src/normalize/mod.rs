@@ -3,7 +3,9 @@
 mod boilerplate;
 mod dedup;
 
-pub use boilerplate::{is_boilerplate_paragraph, remove_learned_boilerplate, strip_credits, LEARNED_BOILERPLATE_MIN_ARTICLES};
+pub use boilerplate::{
+    is_boilerplate_paragraph, remove_learned_boilerplate, strip_credits, LEARNED_BOILERPLATE_MIN_ARTICLES,
+};
 pub use dedup::merge_exact_duplicates;
 
 use crate::article::Article;

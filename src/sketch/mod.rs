@@ -34,7 +34,8 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
 impl<const P: usize, const BANDS: usize> CandidateSearch<P> for BandedLsh<P, BANDS> {
     fn candidate_pairs(&self, signatures: &[MinHash<u32, P>]) -> Vec<(u32, u32)> {
         // An empty signature (an article with no usable terms) would collide with every other empty one.
-        let live: Vec<u32> = (0..signatures.len() as u32).filter(|&i| !signatures[i as usize].is_empty()).collect();
+        let live: Vec<u32> =
+            (0..signatures.len() as u32).filter(|&i| !signatures[i as usize].is_empty()).collect();
         let index: LshIndex<MinHash<u32, P>, P, BANDS, NoStore> =
             LshIndex::from_signatures(live.iter().map(|&i| signatures[i as usize]));
         let mut pairs: Vec<(u32, u32)> = live
@@ -76,7 +77,8 @@ pub const MAX_CANDIDATES_PER_ARTICLE: usize = 100;
 
 /// Candidates from both views, merged.
 pub fn candidate_pairs(event: &[EventSignature], copy: &[CopySignature]) -> Vec<(u32, u32)> {
-    let mut pairs = EventLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }.candidate_pairs(event);
+    let mut pairs =
+        EventLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }.candidate_pairs(event);
     pairs.extend(CopyLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }.candidate_pairs(copy));
     pairs.par_sort_unstable();
     pairs.dedup();

@@ -1,0 +1,211 @@
+//! End-to-end tests of the `storydiff` binary on the bundled corpus, the shared seed and dirty inputs.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn storydiff() -> Command {
+    let mut cmd = Command::cargo_bin("storydiff").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+const GOLD: &str = "corpora/october-2016.gold.tsv";
+
+#[test]
+fn issue_2_seed_file_keeps_url_metadata_outlet_and_drops_read_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed.jsonl");
+    let seed = shared().join("seeds/000_95d720f2203187c9.txt");
+    storydiff().arg("ingest").arg(&seed).arg("-o").arg(&out).assert().success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1);
+    let article: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(article["url"], "https://www.rt.com/news/362341-putin-france-syria-talks/");
+    assert_eq!(article["numeric_metadata"], serde_json::json!([120, 12]));
+    assert_eq!(article["outlet"], "rt.com");
+    let body = article["body"].as_str().unwrap();
+    assert!(body.contains("Peskov"), "body kept");
+    assert!(!body.lines().any(|l| l.trim() == "Read more"), "Read more lines are boilerplate: {body}");
+    assert!(!body.contains('\u{201C}'), "curly quotes normalised");
+}
+
+#[test]
+fn bundled_corpus_clusters_with_bcubed_f1_at_least_095() {
+    let output = storydiff().args(["eval", "--gold", GOLD, "corpora", "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let scores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let f1 = scores["bcubed_f1"].as_f64().unwrap();
+    assert!(f1 >= 0.95, "B-cubed F1 {f1}");
+    assert_eq!(scores["n_docs"], 81);
+}
+
+#[test]
+fn eval_agrees_with_the_reference_scorer() {
+    let dir = tempfile::tempdir().unwrap();
+    let assignments = dir.path().join("pred.tsv");
+    let output = storydiff()
+        .args(["eval", "--gold", GOLD, "corpora", "--json", "--threshold", "0.5", "--assignments"])
+        .arg(&assignments)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let ours: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reference = std::process::Command::new("python3")
+        .arg(shared().join("tools/score_clusters.py"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(GOLD))
+        .arg(&assignments)
+        .output()
+        .expect("python3 runs the reference scorer");
+    assert!(reference.status.success(), "{}", String::from_utf8_lossy(&reference.stderr));
+    let theirs: serde_json::Value = serde_json::from_slice(&reference.stdout).unwrap();
+    for key in [
+        "bcubed_precision",
+        "bcubed_recall",
+        "bcubed_f1",
+        "pairwise_precision",
+        "pairwise_recall",
+        "pairwise_f1",
+        "ari",
+        "nmi",
+    ] {
+        let (a, b) = (ours[key].as_f64().unwrap(), theirs[key].as_f64().unwrap());
+        assert!((a - b).abs() < 5e-4, "{key}: storydiff {a}, reference {b}");
+    }
+    assert_eq!(ours["n_pred_clusters"], theirs["n_pred_clusters"]);
+}
+
+#[test]
+fn dot_output_of_the_bundled_corpus_is_accepted_by_graphviz() {
+    let dir = tempfile::tempdir().unwrap();
+    let dot = dir.path().join("stories.dot");
+    storydiff().args(["cluster", "corpora", "--dot"]).arg(&dot).assert().success();
+    let text = std::fs::read_to_string(&dot).unwrap();
+    assert!(text.contains("subgraph \"cluster_S1\""));
+    let svg = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&dot)
+        .output()
+        .expect("Graphviz `dot` is installed (.ci/run installs it)");
+    assert!(svg.status.success(), "dot rejected the graph: {}", String::from_utf8_lossy(&svg.stderr));
+    assert!(String::from_utf8_lossy(&svg.stdout).contains("<svg"));
+}
+
+#[test]
+fn json_accounts_for_every_article_and_keeps_the_putin_story_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("stories.json");
+    storydiff().args(["cluster", "corpora", "--json"]).arg(&json).assert().success();
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let stories = doc["stories"].as_array().unwrap();
+    let members: usize = stories.iter().map(|s| s["size"].as_u64().unwrap() as usize).sum();
+    assert_eq!(members, 81);
+    assert_eq!(doc["summary"]["records"], 81);
+    let putin = stories
+        .iter()
+        .find(|s| {
+            s["members"].as_array().unwrap().iter().any(|m| m["doc_id"] == "corpora/putin-paris/rt.txt")
+        })
+        .unwrap();
+    assert_eq!(putin["size"], 7);
+    assert!(
+        putin["edges"].as_array().unwrap().iter().any(|e| e["kind"] == "copy"),
+        "the France 24 wire copy is a copy edge"
+    );
+}
+
+#[test]
+fn assignments_list_every_input_id_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.tsv");
+    storydiff().args(["cluster", "corpora", "--assignments"]).arg(&path).assert().success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ids: std::collections::BTreeSet<&str> = text.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(ids.len(), 81);
+    assert_eq!(text.lines().count(), 81);
+}
+
+#[test]
+fn explain_names_the_evidence_and_the_decision() {
+    storydiff()
+        .args(["explain", "corpora", "corpora/putin-paris/reuters.txt", "corpora/putin-paris/france24.txt"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("shared salient terms:")
+                .and(predicate::str::contains("decision:    same story")),
+        )
+        .stdout(predicate::str::contains("Copy"));
+    storydiff()
+        .args(["explain", "corpora", "corpora/putin-paris/rt.txt", "note7/bbc"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("different stories"));
+}
+
+#[test]
+fn bad_records_are_reported_with_file_and_line_and_the_rest_clustered() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.jsonl"), "{\"id\":\"a\",\"title\":\"Quake hits Italy\",\"body\":\"A strong quake hit Norcia.\"}\n{not json\n{\"id\":\"b\",\"body\":\"\"}\n").unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    std::fs::write(dir.path().join("binary.txt"), [0u8, 159, 146, 150, 0, 1]).unwrap();
+    let path = dir.path().to_str().unwrap();
+    storydiff()
+        .args(["cluster", path])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("good.jsonl:2: invalid JSON"))
+        .stderr(predicate::str::contains("good.jsonl:3: no title and no body"))
+        .stderr(predicate::str::contains("empty.txt: empty file"))
+        .stderr(predicate::str::contains("binary.txt: binary file"))
+        .stdout(predicate::str::contains(
+            "5 records: 0 articles in 0 stories, 1 singletons, 0 duplicates merged, 4 rejected",
+        ));
+    storydiff().args(["cluster", "--strict", path]).assert().code(1);
+}
+
+#[test]
+fn unwritable_output_and_missing_gold_exit_2_naming_the_file() {
+    storydiff()
+        .args(["cluster", "corpora", "--json", "/nonexistent-dir/out.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write /nonexistent-dir/out.json"));
+    storydiff()
+        .args(["eval", "--gold", "/nonexistent/gold.tsv", "corpora"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read /nonexistent/gold.tsv"));
+    storydiff().args(["cluster", "corpora", "--threshold", "1.5"]).assert().code(2);
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("storydiff"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["cluster", "corpora", "--all"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn stdin_jsonl_is_read() {
+    storydiff()
+        .args(["cluster", "-"])
+        .write_stdin("{\"id\":\"x\",\"title\":\"One\",\"body\":\"Only article.\"}\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 records: 0 articles in 0 stories, 1 singletons"));
+}

@@ -1,0 +1,64 @@
+//! Properties of the whole pipeline: input order and thread count never change stories or ids.
+
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use storydiff::pipeline::{cluster_paths, Config};
+
+/// The bundled JSONL corpus, one record per line.
+fn corpus_lines() -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/october-2016.jsonl");
+    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+}
+
+/// `doc_id -> story id` for the articles in `lines`, written to a temporary file in that order.
+fn assignments(lines: &[String], threads: usize) -> BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let clustering =
+        pool.install(|| cluster_paths(&[path.to_str().unwrap().to_string()], &Config::default()));
+    let mut out = BTreeMap::new();
+    for (i, article) in clustering.articles().iter().enumerate() {
+        out.insert(article.doc_id.clone(), clustering.stories[clustering.story_of[i]].id.clone());
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn shuffled_input_gives_identical_stories_and_ids(seed in any::<u64>()) {
+        let lines = corpus_lines();
+        let baseline = assignments(&lines, 2);
+        let mut shuffled = lines.clone();
+        // Fisher-Yates with a small deterministic generator driven by the proptest seed.
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        prop_assert_eq!(assignments(&shuffled, 2), baseline);
+    }
+}
+
+#[test]
+fn one_or_two_threads_give_identical_stories() {
+    let lines = corpus_lines();
+    assert_eq!(assignments(&lines, 1), assignments(&lines, 2));
+}
+
+#[test]
+fn stories_are_not_trivial() {
+    let result = assignments(&corpus_lines(), 2);
+    let distinct: std::collections::BTreeSet<&String> = result.values().collect();
+    assert!(
+        distinct.len() > 10 && distinct.len() < result.len(),
+        "{} stories for {} articles",
+        distinct.len(),
+        result.len()
+    );
+}
