@@ -74,7 +74,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<u8> {
         if total > 0 {
             writeln!(
                 out,
-                "LSH recall     {:.4} ({found} of {total} same-story pairs proposed; {} candidate pairs in all)",
+                "candidates     recall {:.4} ({found} of {total} same-story pairs compared; {} candidate pairs in all, from LSH and two-hop expansion)",
                 found as f64 / total as f64,
                 clustering.candidate_pairs.len()
             )?;
