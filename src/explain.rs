@@ -55,7 +55,7 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
         .filter_map(|t| {
             let hash = term_hash(&t.text);
             let contribution = weights_a.get(&hash)? * weights_b.get(&hash)?;
-            Some(SharedTerm { term: t.text, kind: kind_name(t.kind), contribution })
+            Some(SharedTerm { term: t.surface, kind: kind_name(t.kind), contribution })
         })
         .collect();
     shared.sort_by(|x, y| y.contribution.total_cmp(&x.contribution).then_with(|| x.term.cmp(&y.term)));

@@ -70,6 +70,8 @@ pub struct ArticleFeatures {
 #[derive(Debug, Clone)]
 pub struct WeightedTerm {
     pub text: String,
+    /// The first form the term was written in.
+    pub surface: String,
     pub kind: TermKind,
     pub frequency: f32,
 }
@@ -82,7 +84,12 @@ pub fn weighted_terms(article: &Article) -> Vec<WeightedTerm> {
         Some(&i) => order[i].frequency += weight,
         None => {
             index.insert(term.text.clone(), order.len());
-            order.push(WeightedTerm { text: term.text, kind: term.kind, frequency: weight });
+            order.push(WeightedTerm {
+                text: term.text,
+                kind: term.kind,
+                surface: term.surface,
+                frequency: weight,
+            });
         }
     };
     if let Some(title) = &article.title {

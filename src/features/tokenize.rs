@@ -66,6 +66,8 @@ pub enum TermKind {
 pub struct Term {
     pub text: String,
     pub kind: TermKind,
+    /// The words as written, for showing the term to a reader (`Hollande` rather than `holland`).
+    pub surface: String,
 }
 
 pub fn is_stop_word(lowercase: &str) -> bool {
@@ -81,13 +83,16 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 /// capitalised words (`vladimir putin`) that name people, places and bodies more precisely than single words.
 /// Each word-level term comes with the index of the word it was read from.
 pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) {
-    let mut previous_capitalised: Option<String> = None;
+    let mut previous_capitalised: Option<&str> = None;
     for (index, word) in words(text).enumerate() {
         let lower = word.to_lowercase();
         if word.chars().any(|c| c.is_ascii_digit()) {
             previous_capitalised = None;
             let digits: String = word.chars().filter(|c| *c != ',').collect();
-            emit(Term { text: format!("#{digits}"), kind: TermKind::Number }, index);
+            emit(
+                Term { text: format!("#{digits}"), kind: TermKind::Number, surface: word.to_string() },
+                index,
+            );
             continue;
         }
         if is_stop_word(&lower) || lower.chars().count() < 2 {
@@ -97,13 +102,21 @@ pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) {
         let capitalised = word.chars().next().is_some_and(char::is_uppercase);
         if capitalised {
             if let Some(previous) = previous_capitalised.take() {
-                emit(Term { text: format!("{previous} {lower}"), kind: TermKind::Name }, index);
+                emit(
+                    Term {
+                        text: format!("{} {lower}", previous.to_lowercase()),
+                        kind: TermKind::Name,
+                        surface: format!("{previous} {word}"),
+                    },
+                    index,
+                );
             }
-            previous_capitalised = Some(lower.clone());
+            previous_capitalised = Some(word);
         } else {
             previous_capitalised = None;
         }
-        emit(Term { text: STEMMER.stem(&lower).into_owned(), kind: TermKind::Word }, index);
+        let stem = STEMMER.stem(&lower).into_owned();
+        emit(Term { text: stem, kind: TermKind::Word, surface: word.to_string() }, index);
     }
 }
 
