@@ -39,12 +39,7 @@ pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
         }
         Ok(())
     })?;
-    for r in &ingested.rejected {
-        eprintln!("storydiff: rejected {}: {}", r.location, r.reason);
-    }
-    for warning in &ingested.warnings {
-        eprintln!("storydiff: warning: {}: {}", warning.location, warning.message);
-    }
+    super::report_problems(&ingested);
     writeln!(
         out,
         "{} articles written to {} ({} duplicates merged, {} rejected, {} boilerplate paragraphs dropped)",

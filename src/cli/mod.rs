@@ -100,15 +100,14 @@ impl ClusterOptions {
                 .install(run),
             None => run(),
         };
-        report_problems(&clustering);
+        report_problems(&clustering.ingested);
         Ok((clustering, config))
     }
 }
 
-/// Rejections and warnings go to stderr, one line each, up to a limit; `--json` output has them all.
-fn report_problems(clustering: &Clustering) {
+/// Rejections and warnings go to stderr, one line each, up to a limit; `cluster --json` lists them all.
+pub(crate) fn report_problems(ingested: &crate::ingest::Ingested) {
     const SHOWN: usize = 20;
-    let ingested = &clustering.ingested;
     let mut stderr = std::io::stderr().lock();
     for r in ingested.rejected.iter().take(SHOWN) {
         let _ = writeln!(stderr, "storydiff: rejected {}: {}", r.location, r.reason);
