@@ -170,7 +170,7 @@ fn bad_records_are_reported_with_file_and_line_and_the_rest_clustered() {
 }
 
 #[test]
-fn unwritable_output_and_missing_gold_exit_2_naming_the_file() {
+fn unwritable_output_missing_input_and_missing_gold_exit_2_naming_the_file() {
     storydiff()
         .args(["cluster", "corpora", "--json", "/nonexistent-dir/out.json"])
         .assert()
@@ -182,6 +182,11 @@ fn unwritable_output_and_missing_gold_exit_2_naming_the_file() {
         .code(2)
         .stderr(predicate::str::contains("cannot read /nonexistent/gold.tsv"));
     storydiff().args(["cluster", "corpora", "--threshold", "1.5"]).assert().code(2);
+    storydiff()
+        .args(["cluster", "corpora", "no-such-folder"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read no-such-folder"));
 }
 
 #[test]

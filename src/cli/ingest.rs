@@ -30,6 +30,7 @@ struct Line<'a> {
 }
 
 pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
+    super::check_paths(&args.paths)?;
     let (ingested, duplicates, boilerplate) = crate::pipeline::prepare(&args.paths);
     write_file(&args.output, |w| {
         for article in &ingested.articles {

@@ -86,6 +86,7 @@ impl ClusterOptions {
     /// Runs the clustering pipeline with these options on `paths`, with a spinner on a terminal.
     pub fn cluster(&self, paths: &[String]) -> Result<(Clustering, Config)> {
         let config = self.to_config()?;
+        check_paths(paths)?;
         let run = || {
             let spinner = Spinner::start("clustering");
             let clustering = crate::pipeline::cluster_paths(paths, &config);
@@ -149,6 +150,15 @@ impl Spinner {
             bar.finish_and_clear();
         }
     }
+}
+
+/// A path named on the command line that cannot be read is the user's error, not a bad record: stop with exit 2.
+/// (Unreadable files met inside a folder are rejected records instead, and the run goes on.)
+pub(crate) fn check_paths(paths: &[String]) -> Result<()> {
+    for path in paths.iter().filter(|p| p.as_str() != "-") {
+        std::fs::metadata(path).with_context(|| format!("cannot read {path}"))?;
+    }
+    Ok(())
 }
 
 /// Opens an output file for writing, naming it in the error.
