@@ -2,7 +2,7 @@
 
 use crate::article::Article;
 use crate::cluster::{ClusterConfig, StoryGraph};
-use crate::features::{self, ArticleFeatures, DocumentFrequencies, FeatureConfig};
+use crate::features::{self, ArticleFeatures, FeatureConfig};
 use crate::ingest::{self, Ingested};
 use crate::normalize;
 use crate::sketch;
@@ -52,7 +52,6 @@ pub struct Summary {
 pub struct Clustering {
     pub ingested: Ingested,
     pub features: Vec<ArticleFeatures>,
-    pub document_frequencies: DocumentFrequencies,
     pub graph: StoryGraph,
     /// Pairs the LSH search proposed, sorted (`lhs < rhs`).
     pub candidate_pairs: Vec<(u32, u32)>,
@@ -105,7 +104,7 @@ pub fn cluster_ingested(
     boilerplate: usize,
     config: &Config,
 ) -> Clustering {
-    let (features, document_frequencies) = features::extract(&ingested.articles, &config.features);
+    let (features, _document_frequencies) = features::extract(&ingested.articles, &config.features);
     let event: Vec<_> = features.iter().map(|f| f.event_signature).collect();
     let copy: Vec<_> = features.iter().map(|f| f.copy_signature).collect();
     let pairs = if config.exhaustive {
@@ -137,16 +136,7 @@ pub fn cluster_ingested(
         edges: graph.graph.edge_count(),
         boilerplate_paragraphs_dropped: boilerplate,
     };
-    Clustering {
-        ingested,
-        features,
-        document_frequencies,
-        graph,
-        candidate_pairs: pairs,
-        stories,
-        story_of,
-        summary,
-    }
+    Clustering { ingested, features, graph, candidate_pairs: pairs, stories, story_of, summary }
 }
 
 /// Groups articles by label and orders the groups: most articles first, then earliest date, then smallest id.
