@@ -6,6 +6,7 @@
 pub mod article;
 pub mod cli;
 pub mod cluster;
+pub mod diff;
 pub mod eval;
 pub mod exit;
 pub mod explain;

@@ -1,5 +1,7 @@
 //! The command-line application: flags parsed once into a validated config, one file per subcommand.
 
+mod align_pairs;
+mod calibrate;
 mod cluster;
 mod eval;
 mod explain;
@@ -30,6 +32,11 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Cluster, then score the stories against a gold `doc_id<TAB>story` file.
     Eval(eval::EvalArgs),
+    /// Decide for each sentence pair of a file whether both state the same fact (`1` or `0`, tab, score).
+    AlignPairs(align_pairs::AlignPairsArgs),
+    /// Fit the same-fact model on labelled pairs and report cross-validated accuracy.
+    #[command(hide = true)]
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// Clustering settings shared by every subcommand that clusters.
@@ -176,6 +183,18 @@ pub(crate) fn write_file(
     write(&mut out).and_then(|_| out.flush()).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Reads a whole text file, replacing invalid UTF-8 (with a warning naming the file).
+pub(crate) fn read_text_lossy(path: &std::path::Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("storydiff: warning: {}: invalid UTF-8 replaced", path.display());
+            String::from_utf8_lossy(error.as_bytes()).into_owned()
+        }
+    })
+}
+
 /// Runs the parsed command, writing its main output to `out`. Returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
     match cli.command {
@@ -183,6 +202,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::Ingest(args) => ingest::run(&args, out),
         Command::Explain(args) => explain::run(&args, out),
         Command::Eval(args) => eval::run(&args, out),
+        Command::AlignPairs(args) => align_pairs::run(&args, out),
+        Command::Calibrate(args) => calibrate::run(&args, out),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Per-article features: the event view (salient TF-IDF terms) and the copy view (word shingles), with
 //! MinHash signatures of both.
 
-mod tokenize;
+pub mod tokenize;
 
 pub use tokenize::{is_stop_word, terms, words, Term, TermKind};
 

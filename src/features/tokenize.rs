@@ -51,6 +51,9 @@ const NEWS_STOP_WORDS: &[&str] = &[
 static STOP_WORDS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| stop_words::get("en").iter().copied().chain(NEWS_STOP_WORDS.iter().copied()).collect());
 
+static FUNCTION_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| stop_words::get("en").iter().copied().collect());
+
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
 /// What a term stands for; names and numbers are told apart so explanations can show them.
@@ -68,6 +71,17 @@ pub struct Term {
     pub kind: TermKind,
     /// The words as written, for showing the term to a reader (`Hollande` rather than `holland`).
     pub surface: String,
+}
+
+/// Snowball English stem of a lowercase word.
+pub fn stem(lowercase: &str) -> String {
+    STEMMER.stem(lowercase).into_owned()
+}
+
+/// NLTK's English stop words only: grammar words that carry no fact (unlike "said" or "two", which do in a
+/// sentence even though they say nothing about which event an article reports).
+pub fn is_function_word(lowercase: &str) -> bool {
+    FUNCTION_WORDS.contains(lowercase)
 }
 
 pub fn is_stop_word(lowercase: &str) -> bool {

@@ -1,0 +1,6 @@
+//! Diff: within one story, line up the sentences that state the same fact across outlets.
+
+pub mod calibrate;
+mod model;
+pub mod same_fact;
+pub mod tokens;

@@ -1,0 +1,140 @@
+//! Sentence words for comparing facts: each word with its stem, its kind, and numbers read as values.
+
+use crate::features::tokenize::{is_function_word, stem};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What a word contributes to a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WordKind {
+    /// Grammar words ("the", "of", "was").
+    Function,
+    /// Other lowercase words: what happened, to what.
+    Content,
+    /// Capitalised words inside a sentence, and acronyms: who and where.
+    Name,
+    /// Digits or number words, read as a value.
+    Number,
+}
+
+/// One word of a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub surface: String,
+    pub lower: String,
+    /// Stem for content words and names; the value as written canonically for numbers.
+    pub key: String,
+    pub kind: WordKind,
+}
+
+/// Number words up to twenty and the tens, so "nine killed" and "9 killed" agree and "nine" and "12" do not.
+const NUMBER_WORDS: &[(&str, &str)] = &[
+    ("zero", "0"),
+    ("one", "1"),
+    ("two", "2"),
+    ("three", "3"),
+    ("four", "4"),
+    ("five", "5"),
+    ("six", "6"),
+    ("seven", "7"),
+    ("eight", "8"),
+    ("nine", "9"),
+    ("ten", "10"),
+    ("eleven", "11"),
+    ("twelve", "12"),
+    ("thirteen", "13"),
+    ("fourteen", "14"),
+    ("fifteen", "15"),
+    ("sixteen", "16"),
+    ("seventeen", "17"),
+    ("eighteen", "18"),
+    ("nineteen", "19"),
+    ("twenty", "20"),
+    ("thirty", "30"),
+    ("forty", "40"),
+    ("fifty", "50"),
+    ("sixty", "60"),
+    ("seventy", "70"),
+    ("eighty", "80"),
+    ("ninety", "90"),
+    ("hundred", "100"),
+    ("dozen", "12"),
+];
+
+/// The canonical value of a number as written: "1,200" -> "1200", "2.50" -> "2.5", "nine" -> "9".
+pub fn number_value(lower: &str) -> Option<String> {
+    if let Some((_, value)) = NUMBER_WORDS.iter().find(|(word, _)| *word == lower) {
+        return Some((*value).to_string());
+    }
+    if !lower.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let digits: String = lower.chars().filter(|c| *c != ',').collect();
+    if digits.contains('.') && digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        let trimmed = digits.trim_end_matches('0').trim_end_matches('.');
+        return Some(trimmed.to_string());
+    }
+    Some(digits)
+}
+
+/// The words of a sentence. A capitalised first word counts as a name only when it is not a grammar word and
+/// appears capitalised again later or is an acronym; elsewhere capitals mark names.
+pub fn words(sentence: &str) -> Vec<Word> {
+    let raw: Vec<&str> = sentence.unicode_words().collect();
+    raw.iter()
+        .enumerate()
+        .map(|(index, &surface)| {
+            let surface =
+                surface.strip_suffix("'s").or_else(|| surface.strip_suffix("’s")).unwrap_or(surface);
+            let lower = surface.to_lowercase();
+            if let Some(value) = number_value(&lower) {
+                return Word { surface: surface.to_string(), key: value, lower, kind: WordKind::Number };
+            }
+            if is_function_word(&lower) {
+                return Word {
+                    surface: surface.to_string(),
+                    key: lower.clone(),
+                    lower,
+                    kind: WordKind::Function,
+                };
+            }
+            let capitalised = surface.chars().next().is_some_and(char::is_uppercase);
+            let acronym = surface.chars().count() > 1 && surface.chars().all(|c| c.is_uppercase());
+            let name = acronym || (capitalised && (index > 0 || raw[1..].contains(&surface)));
+            Word {
+                surface: surface.to_string(),
+                key: stem(&lower),
+                lower,
+                kind: if name { WordKind::Name } else { WordKind::Content },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_values_names_and_content_told_apart() {
+        let w = words("Nine people were killed in Paris on Tuesday, 1,200 fled and NATO said 2.50 more");
+        let kinds: Vec<(&str, WordKind)> = w.iter().map(|w| (w.key.as_str(), w.kind)).collect();
+        assert_eq!(kinds[0], ("9", WordKind::Number));
+        assert_eq!(kinds[1], ("peopl", WordKind::Content));
+        assert_eq!(kinds[2], ("were", WordKind::Function));
+        assert!(kinds.contains(&("pari", WordKind::Name)));
+        assert!(kinds.contains(&("tuesday", WordKind::Name)));
+        assert!(kinds.contains(&("1200", WordKind::Number)));
+        assert!(kinds.contains(&("nato", WordKind::Name)));
+        assert!(kinds.contains(&("2.5", WordKind::Number)));
+    }
+
+    #[test]
+    fn sentence_initial_capital_is_not_a_name_unless_repeated() {
+        let w = words("Officials said the visit was off");
+        assert_eq!(w[0].kind, WordKind::Content);
+        let w = words("Putin will not go, Putin's spokesman said");
+        assert_eq!(w[0].kind, WordKind::Name);
+        assert_eq!(w[4].surface, "Putin");
+    }
+}
