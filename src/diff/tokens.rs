@@ -80,12 +80,13 @@ pub fn number_value(lower: &str) -> Option<String> {
 /// The words of a sentence. A capitalised first word counts as a name only when it is not a grammar word and
 /// appears capitalised again later or is an acronym; elsewhere capitals mark names.
 pub fn words(sentence: &str) -> Vec<Word> {
-    let raw: Vec<&str> = sentence.unicode_words().collect();
+    let raw: Vec<&str> = sentence
+        .unicode_words()
+        .map(|w| w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w))
+        .collect();
     raw.iter()
         .enumerate()
         .map(|(index, &surface)| {
-            let surface =
-                surface.strip_suffix("'s").or_else(|| surface.strip_suffix("’s")).unwrap_or(surface);
             let lower = surface.to_lowercase();
             if let Some(value) = number_value(&lower) {
                 return Word { surface: surface.to_string(), key: value, lower, kind: WordKind::Number };
