@@ -3,4 +3,5 @@
 pub mod calibrate;
 mod model;
 pub mod same_fact;
+pub mod sentences;
 pub mod tokens;

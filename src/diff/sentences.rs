@@ -1,0 +1,151 @@
+//! News text to sentences: datelines split off, then sentencex's English rules (abbreviations, initials,
+//! decimals, quotes), with a repair for quotes that span a boundary.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One sentence of an article body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Sentence {
+    /// Position among the article's sentences, from 0.
+    pub index: usize,
+    /// Paragraph it came from, from 0.
+    pub paragraph: usize,
+    pub text: String,
+}
+
+/// An article body as sentences, with the dateline ("MOSCOW, Oct 11 (Reuters) -") kept apart.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SplitBody {
+    pub dateline: Option<String>,
+    pub sentences: Vec<Sentence>,
+}
+
+/// A dateline opens the first paragraph: a place in capitals, optionally a date and an agency, then a dash.
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][A-Za-z.]{1,10}\.?(?: [A-Z][a-z]{2,8}\.?)? \d{1,2}(?:, \d{4})?)?(?: \([A-Za-z][A-Za-z ./&-]{0,30}\))?\s*(?:-{1,2}|—|–|:))\s+",
+    )
+    .expect("dateline pattern")
+});
+
+/// Splits off a leading dateline, if the paragraph starts with one.
+pub fn split_dateline(paragraph: &str) -> (Option<&str>, &str) {
+    match DATELINE.captures(paragraph) {
+        Some(captures) => {
+            let whole = captures.get(0).map_or(0, |m| m.end());
+            let dateline = captures.name("dateline").map(|m| m.as_str().trim());
+            (dateline, &paragraph[whole..])
+        }
+        None => (None, paragraph),
+    }
+}
+
+fn count_quotes(text: &str) -> usize {
+    text.chars().filter(|c| matches!(c, '"' | '“' | '”')).count()
+}
+
+/// Sentences of one paragraph. A sentence with an odd number of quote marks is joined to the next one until the
+/// quote closes, so a quoted statement of two sentences stays one unit of attribution.
+pub fn paragraph_sentences(paragraph: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for piece in sentencex::segment("en", paragraph) {
+        let piece = piece.trim();
+        if piece.is_empty() {
+            continue;
+        }
+        if open {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(piece);
+            }
+        } else {
+            out.push(piece.to_string());
+        }
+        if count_quotes(piece) % 2 == 1 {
+            open = !open;
+        }
+    }
+    out
+}
+
+/// Splits an article's paragraphs into sentences. The dateline is looked for in the first paragraph only.
+pub fn split_body(paragraphs: &[String]) -> SplitBody {
+    let mut body = SplitBody::default();
+    for (paragraph_index, paragraph) in paragraphs.iter().enumerate() {
+        let text = if paragraph_index == 0 {
+            let (dateline, rest) = split_dateline(paragraph);
+            body.dateline = dateline.map(str::to_string);
+            rest
+        } else {
+            paragraph.as_str()
+        };
+        for sentence in paragraph_sentences(text) {
+            body.sentences.push(Sentence { index: body.sentences.len(), paragraph: paragraph_index, text: sentence });
+        }
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<String> {
+        paragraph_sentences(text)
+    }
+
+    #[test]
+    fn abbreviations_initials_and_decimals_do_not_end_sentences() {
+        assert_eq!(
+            split(
+                "Mr. Peskov met U.S. officials on Oct. 11 at the No. 2 building. Gen. J. R. Smith said growth was \
+                 2.5 percent. Markets fell."
+            ),
+            vec![
+                "Mr. Peskov met U.S. officials on Oct. 11 at the No. 2 building.",
+                "Gen. J. R. Smith said growth was 2.5 percent.",
+                "Markets fell."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quote_of_two_sentences_stays_with_its_attribution() {
+        assert_eq!(
+            split(
+                "\"The visit is off. We will find another date,\" Peskov said. Hollande was not available for comment."
+            ),
+            vec![
+                "\"The visit is off. We will find another date,\" Peskov said.",
+                "Hollande was not available for comment."
+            ]
+        );
+    }
+
+    #[test]
+    fn datelines_are_split_off() {
+        for (paragraph, dateline) in [
+            ("MOSCOW, Oct 11 (Reuters) - Russian President Vladimir Putin", "MOSCOW, Oct 11 (Reuters) -"),
+            ("WASHINGTON — The Senate voted", "WASHINGTON —"),
+            ("PARIS (AP) -- France said", "PARIS (AP) --"),
+            ("NEW YORK, Oct. 12, 2016 (AFP) - Shares", "NEW YORK, Oct. 12, 2016 (AFP) -"),
+        ] {
+            let (found, rest) = split_dateline(paragraph);
+            assert_eq!(found, Some(dateline), "{paragraph}");
+            assert!(rest.chars().next().is_some_and(char::is_uppercase), "{rest}");
+        }
+        assert_eq!(split_dateline("Russia's President said - briefly - no").0, None);
+        assert_eq!(split_dateline("A visit - postponed").0, None);
+    }
+
+    #[test]
+    fn body_sentences_are_numbered_across_paragraphs() {
+        let body = split_body(&["MOSCOW (Reuters) - One. Two.".to_string(), "Three.".to_string()]);
+        assert_eq!(body.dateline.as_deref(), Some("MOSCOW (Reuters) -"));
+        let texts: Vec<(usize, usize, &str)> =
+            body.sentences.iter().map(|s| (s.index, s.paragraph, s.text.as_str())).collect();
+        assert_eq!(texts, vec![(0, 0, "One."), (1, 0, "Two."), (2, 1, "Three.")]);
+    }
+}
