@@ -24,7 +24,7 @@ pub struct SplitBody {
 /// A dateline opens the first paragraph: a place in capitals, optionally a date and an agency, then a dash.
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][A-Za-z.]{1,10}\.?(?: [A-Z][a-z]{2,8}\.?)? \d{1,2}(?:, \d{4})?)?(?: \([A-Za-z][A-Za-z ./&-]{0,30}\))?\s*(?:-{1,2}|—|–|:))\s+",
+        r"^(?P<dateline>[A-Z][A-Z./'\- ]{1,40}(?:, [A-Z][A-Za-z.]{1,10}\.?(?: [A-Z][a-z]{2,8}\.?)? \d{1,2}(?:, \d{4})?)?(?: \([A-Za-z][A-Za-z ./&-]{0,30}\))?\s*(?:-{1,2}|—|–|:))\s+",
     )
     .expect("dateline pattern")
 });
@@ -82,7 +82,11 @@ pub fn split_body(paragraphs: &[String]) -> SplitBody {
             paragraph.as_str()
         };
         for sentence in paragraph_sentences(text) {
-            body.sentences.push(Sentence { index: body.sentences.len(), paragraph: paragraph_index, text: sentence });
+            body.sentences.push(Sentence {
+                index: body.sentences.len(),
+                paragraph: paragraph_index,
+                text: sentence,
+            });
         }
     }
     body
@@ -129,6 +133,7 @@ mod tests {
         for (paragraph, dateline) in [
             ("MOSCOW, Oct 11 (Reuters) - Russian President Vladimir Putin", "MOSCOW, Oct 11 (Reuters) -"),
             ("WASHINGTON — The Senate voted", "WASHINGTON —"),
+            ("MOSCOW/PARIS, Oct 11 (Reuters) - Russian", "MOSCOW/PARIS, Oct 11 (Reuters) -"),
             ("PARIS (AP) -- France said", "PARIS (AP) --"),
             ("NEW YORK, Oct. 12, 2016 (AFP) - Shares", "NEW YORK, Oct. 12, 2016 (AFP) -"),
         ] {
