@@ -2,7 +2,9 @@
 
 pub mod align;
 pub mod calibrate;
+pub mod disagree;
 mod model;
+pub mod quotes;
 pub mod same_fact;
 pub mod sentences;
 pub mod tokens;
