@@ -3,6 +3,7 @@
 mod align_pairs;
 mod calibrate;
 mod cluster;
+mod diff;
 mod eval;
 mod explain;
 mod ingest;
@@ -32,6 +33,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Cluster, then score the stories against a gold `doc_id<TAB>story` file.
     Eval(eval::EvalArgs),
+    /// Line up how each outlet phrased the facts of one story: word choices, omissions, quotes.
+    Diff(diff::DiffArgs),
     /// Decide for each sentence pair of a file whether both state the same fact (`1` or `0`, tab, score).
     AlignPairs(align_pairs::AlignPairsArgs),
     /// Fit the same-fact model on labelled pairs and report cross-validated accuracy.
@@ -202,6 +205,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::Ingest(args) => ingest::run(&args, out),
         Command::Explain(args) => explain::run(&args, out),
         Command::Eval(args) => eval::run(&args, out),
+        Command::Diff(args) => diff::run(&args, out),
         Command::AlignPairs(args) => align_pairs::run(&args, out),
         Command::Calibrate(args) => calibrate::run(&args, out),
     }

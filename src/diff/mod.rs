@@ -1,4 +1,8 @@
 //! Diff: within one story, line up the sentences that state the same fact across outlets.
+//!
+//! [`sentences`] splits bodies, [`tokens`] reads their words, [`same_fact`] scores sentence pairs, [`align`]
+//! groups them into fact rows, [`words`] shows the wording each outlet chose, [`disagree`] flags numbers, days and
+//! names that differ, and [`quotes`] compares who is quoted saying what.
 
 pub mod align;
 pub mod calibrate;
@@ -9,3 +13,252 @@ pub mod same_fact;
 pub mod sentences;
 pub mod tokens;
 pub mod words;
+
+use crate::article::Article;
+use disagree::Disagreement;
+use quotes::QuoteGroup;
+use same_fact::Idf;
+use sentences::Sentence;
+use std::collections::BTreeMap;
+use tokens::Word;
+use words::Segment;
+
+/// One article of the diffed story, as sentences.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DiffArticle {
+    pub doc_id: String,
+    pub outlet: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub date: Option<chrono::NaiveDate>,
+    pub dateline: Option<String>,
+    pub sentences: Vec<Sentence>,
+}
+
+/// How a fact is carried across the story's outlets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowClass {
+    /// The same words in every outlet that carries it: wire copy.
+    Verbatim,
+    /// Several outlets, in their own words.
+    Paraphrase,
+    /// Only one outlet.
+    Single,
+}
+
+impl RowClass {
+    pub fn label(self) -> &'static str {
+        match self {
+            RowClass::Verbatim => "verbatim",
+            RowClass::Paraphrase => "paraphrase",
+            RowClass::Single => "single",
+        }
+    }
+}
+
+/// One outlet's phrasing of a fact.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RowMember {
+    /// Index into [`StoryDiff::articles`].
+    pub article: usize,
+    /// Sentence indexes in that article (two when the outlet split the fact).
+    pub sentences: Vec<usize>,
+    pub text: String,
+    /// Word diff against the row's reference phrasing (empty for the reference itself).
+    pub segments: Vec<Segment>,
+    /// (reference words, this outlet's words) for each change.
+    pub choices: Vec<(String, String)>,
+    /// Numbers, days and names that differ from the reference phrasing.
+    pub disagreements: Vec<Disagreement>,
+}
+
+/// A fact and how each outlet phrased it, or did not.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FactRow {
+    /// 1-based, in reading order.
+    pub id: usize,
+    pub class: RowClass,
+    /// The article whose phrasing the others are compared with.
+    pub reference: usize,
+    /// One per carrying article, in article order.
+    pub members: Vec<RowMember>,
+    /// Articles that do not carry the fact.
+    pub missing: Vec<usize>,
+}
+
+impl FactRow {
+    pub fn member(&self, article: usize) -> Option<&RowMember> {
+        self.members.iter().find(|m| m.article == article)
+    }
+}
+
+/// Counts over a diffed story.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct DiffSummary {
+    pub articles: usize,
+    pub sentences: usize,
+    /// Sentences in a row with at least one other outlet.
+    pub aligned_sentences: usize,
+    pub rows: usize,
+    pub rows_by_class: BTreeMap<RowClass, usize>,
+    pub quotes: usize,
+    pub quotes_carried_by_one: usize,
+    pub disagreements: usize,
+}
+
+/// A story, diffed: its articles, its fact rows in reading order, and its quotes.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryDiff {
+    pub articles: Vec<DiffArticle>,
+    /// The article carrying the most shared facts; the terminal view compares the others with it.
+    pub reference: usize,
+    pub rows: Vec<FactRow>,
+    pub quotes: Vec<QuoteGroup>,
+    pub summary: DiffSummary,
+}
+
+/// IDF over every sentence of the given articles, for weighting words in the same-fact score.
+pub fn sentence_idf(articles: &[Article]) -> Idf {
+    let words: Vec<Vec<Word>> = articles
+        .iter()
+        .flat_map(|a| sentences::split_body(&a.paragraphs).sentences)
+        .map(|s| tokens::words(&s.text))
+        .collect();
+    Idf::from_sentences(words.iter().map(Vec::as_slice))
+}
+
+/// Diffs the articles of one story. Articles are put in (outlet, doc_id) order first, so the result does not
+/// depend on the order they are given in.
+pub fn diff_story(articles: &[&Article], idf: &Idf) -> StoryDiff {
+    let mut articles: Vec<&Article> = articles.to_vec();
+    articles.sort_by(|a, b| (a.outlet_or_unknown(), &a.doc_id).cmp(&(b.outlet_or_unknown(), &b.doc_id)));
+    let split: Vec<sentences::SplitBody> =
+        articles.iter().map(|a| sentences::split_body(&a.paragraphs)).collect();
+    let words: Vec<Vec<Vec<Word>>> =
+        split.iter().map(|body| body.sentences.iter().map(|s| tokens::words(&s.text)).collect()).collect();
+    let link_threshold = same_fact::same_fact_threshold() * align::LINK_FACTOR;
+    let groups = align::group(&words, idf, link_threshold);
+
+    let diff_articles: Vec<DiffArticle> = articles
+        .iter()
+        .zip(&split)
+        .map(|(a, body)| DiffArticle {
+            doc_id: a.doc_id.clone(),
+            outlet: a.outlet_or_unknown().to_string(),
+            title: a.title.clone(),
+            url: a.url.clone(),
+            date: a.date,
+            dateline: body.dateline.clone(),
+            sentences: body.sentences.clone(),
+        })
+        .collect();
+
+    let mut shared_per_article = vec![0usize; articles.len()];
+    for group in groups.iter().filter(|g| g.iter().any(|u| u.article != g[0].article)) {
+        for unit in group {
+            shared_per_article[unit.article] += 1;
+        }
+    }
+    let reference =
+        (0..articles.len()).max_by_key(|&a| (shared_per_article[a], std::cmp::Reverse(a))).unwrap_or(0);
+
+    let mut rows: Vec<(f64, align::Unit, FactRow)> = groups
+        .iter()
+        .map(|group| {
+            let row = build_row(group, &diff_articles, &words, reference);
+            let first = group
+                .iter()
+                .map(|u| (u.sentence as f64 / diff_articles[u.article].sentences.len().max(1) as f64, *u))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .expect("groups are not empty");
+            (first.0, first.1, row)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let rows: Vec<FactRow> =
+        rows.into_iter().enumerate().map(|(i, (_, _, row))| FactRow { id: i + 1, ..row }).collect();
+
+    let all_quotes: Vec<quotes::Quote> = split
+        .iter()
+        .enumerate()
+        .flat_map(|(a, body)| {
+            let texts: Vec<String> = body.sentences.iter().map(|s| s.text.clone()).collect();
+            quotes::extract(a, &texts)
+        })
+        .collect();
+    let quote_groups = quotes::compare(&all_quotes, articles.len());
+
+    let mut summary = DiffSummary {
+        articles: articles.len(),
+        sentences: split.iter().map(|b| b.sentences.len()).sum(),
+        rows: rows.len(),
+        quotes: quote_groups.len(),
+        quotes_carried_by_one: quote_groups.iter().filter(|g| g.carried_by_one()).count(),
+        ..DiffSummary::default()
+    };
+    for row in &rows {
+        *summary.rows_by_class.entry(row.class).or_insert(0) += 1;
+        if row.class != RowClass::Single {
+            summary.aligned_sentences += row.members.iter().map(|m| m.sentences.len()).sum::<usize>();
+        }
+        summary.disagreements += row.members.iter().map(|m| m.disagreements.len()).sum::<usize>();
+    }
+    StoryDiff { articles: diff_articles, reference, rows, quotes: quote_groups, summary }
+}
+
+fn build_row(
+    group: &[align::Unit],
+    articles: &[DiffArticle],
+    words: &[Vec<Vec<Word>>],
+    reference: usize,
+) -> FactRow {
+    let mut by_article: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for unit in group {
+        by_article.entry(unit.article).or_default().push(unit.sentence);
+    }
+    let row_reference = if by_article.contains_key(&reference) {
+        reference
+    } else {
+        *by_article.keys().next().expect("groups are not empty")
+    };
+    let text_of = |article: usize, sentences: &[usize]| -> String {
+        sentences.iter().map(|&s| articles[article].sentences[s].text.as_str()).collect::<Vec<_>>().join(" ")
+    };
+    let words_of = |article: usize, sentences: &[usize]| -> Vec<Word> {
+        sentences.iter().flat_map(|&s| words[article][s].iter().cloned()).collect()
+    };
+    let reference_text = text_of(row_reference, &by_article[&row_reference]);
+    let reference_words = words_of(row_reference, &by_article[&row_reference]);
+    let mut verbatim = by_article.len() > 1;
+    let members: Vec<RowMember> = by_article
+        .iter()
+        .map(|(&article, sentences)| {
+            let text = text_of(article, sentences);
+            if article == row_reference {
+                return RowMember {
+                    article,
+                    sentences: sentences.clone(),
+                    text,
+                    segments: Vec::new(),
+                    choices: Vec::new(),
+                    disagreements: Vec::new(),
+                };
+            }
+            if words::verbatim_ratio(&reference_text, &text) < words::VERBATIM_RATIO {
+                verbatim = false;
+            }
+            let segments = words::word_diff(&reference_text, &text);
+            let choices = words::word_choices(&segments);
+            let disagreements = disagree::disagreements(&reference_words, &words_of(article, sentences));
+            RowMember { article, sentences: sentences.clone(), text, segments, choices, disagreements }
+        })
+        .collect();
+    let class = match (by_article.len(), verbatim) {
+        (1, _) => RowClass::Single,
+        (_, true) => RowClass::Verbatim,
+        _ => RowClass::Paraphrase,
+    };
+    let missing = (0..articles.len()).filter(|a| !by_article.contains_key(a)).collect();
+    FactRow { id: 0, class, reference: row_reference, members, missing }
+}

@@ -78,7 +78,7 @@ fn speaker_phrase(before: &str, after: &str) -> Option<String> {
 /// The name in a speaker phrase: its last word when that word is capitalised ("Kremlin spokesman Dmitry
 /// Peskov" -> "Peskov"); a role alone ("the French president") has no name.
 fn speaker_name(phrase: &str) -> Option<String> {
-    let last = phrase.unicode_words().last()?;
+    let last = phrase.unicode_words().next_back()?;
     let last = last.strip_suffix("'s").unwrap_or(last);
     (last.chars().next().is_some_and(char::is_uppercase) && phrase.unicode_words().count() <= 5)
         .then(|| last.to_string())

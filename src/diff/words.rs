@@ -76,13 +76,26 @@ fn absorb_whitespace(segments: Vec<Segment>) -> Vec<Segment> {
         }
         collapsed.push(segment);
     }
-    for segment in &mut collapsed {
-        if segment.tag != SegmentTag::Equal {
+    // Whitespace a change absorbed at its end belongs between it and the shared text that follows.
+    let mut spaced: Vec<Segment> = Vec::with_capacity(collapsed.len() + 1);
+    let mut pending = String::new();
+    for mut segment in collapsed {
+        if segment.tag == SegmentTag::Equal {
+            if !pending.is_empty() && !segment.text.starts_with(char::is_whitespace) {
+                segment.text.insert_str(0, &pending);
+            }
+            pending.clear();
+        } else {
             let trimmed = segment.text.trim_end().len();
-            segment.text.truncate(trimmed);
+            let trailing = segment.text.split_off(trimmed);
+            if trailing.len() > pending.len() {
+                pending = trailing;
+            }
         }
+        spaced.push(segment);
     }
-    collapsed
+    spaced.retain(|s| !s.text.is_empty());
+    spaced
 }
 
 /// The words only one side used, as phrases: what the reference said (`lhs`) and what the other outlet chose.
@@ -137,6 +150,13 @@ mod tests {
         let rebuilt_rhs: String =
             segments.iter().filter(|s| s.tag != SegmentTag::Removed).map(|s| s.text.as_str()).collect();
         assert_eq!(rebuilt_rhs, "Putin has postponed a visit to Paris, the Kremlin said.");
+        let segments = word_diff(
+            "Putin has called off a visit to France.",
+            "Putin has cancelled a visit to Paris after talks failed in France.",
+        );
+        let rebuilt_rhs: String =
+            segments.iter().filter(|s| s.tag != SegmentTag::Removed).map(|s| s.text.as_str()).collect();
+        assert_eq!(rebuilt_rhs, "Putin has cancelled a visit to Paris after talks failed in France.");
     }
 
     #[test]

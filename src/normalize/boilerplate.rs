@@ -21,7 +21,7 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
             read\ more\b.* | read\ also\b.* | see\ also\b.* | related:.* | more:.* | also\ read\b.*
           | advertisement | advertising | sponsored(?:\ content)? | ad
           | (?:share|tweet|email|print)(?:\ (?:this|on|via|the)\b.*)? | share\ this\ (?:article|story)\b.*
-          | (?:follow|subscribe|sign\ up|join)\b.*(?:twitter|facebook|instagram|telegram|newsletter|channel|updates|us).*
+          | (?:follow|subscribe|sign\ up|join)\b.*(?:twitter|facebook|instagram|telegram|newsletter|briefing|channel|updates|us).*
           | click\ here\b.* | watch:.* | video:.* | photo:.* | image:.* | getty\ images | reuters\ photo
           | (?:copyright|\(c\)|©)\ .* | all\ rights\ reserved\.?
           | like\ this\ story\?.* | comments?\ \(\d+\) | \d+\ comments?
