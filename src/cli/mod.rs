@@ -7,6 +7,7 @@ mod diff;
 mod eval;
 mod explain;
 mod ingest;
+mod report;
 
 use crate::cluster::{ClusterConfig, DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS};
 use crate::features::FeatureConfig;
@@ -35,6 +36,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Line up how each outlet phrased the facts of one story: word choices, omissions, quotes.
     Diff(diff::DiffArgs),
+    /// Cluster the inputs and write an HTML report: an index of all stories and one diff page per story.
+    Report(report::ReportArgs),
     /// Decide for each sentence pair of a file whether both state the same fact (`1` or `0`, tab, score).
     AlignPairs(align_pairs::AlignPairsArgs),
     /// Fit the same-fact model on labelled pairs and report cross-validated accuracy.
@@ -206,6 +209,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::Explain(args) => explain::run(&args, out),
         Command::Eval(args) => eval::run(&args, out),
         Command::Diff(args) => diff::run(&args, out),
+        Command::Report(args) => report::run(&args, out),
         Command::AlignPairs(args) => align_pairs::run(&args, out),
         Command::Calibrate(args) => calibrate::run(&args, out),
     }

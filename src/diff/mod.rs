@@ -71,6 +71,10 @@ pub struct RowMember {
     pub choices: Vec<(String, String)>,
     /// Numbers, days and names that differ from the reference phrasing.
     pub disagreements: Vec<Disagreement>,
+    /// Same-fact score against the reference phrasing (1 for the reference itself).
+    pub score: f64,
+    /// Other articles of the row with the same words (wire copy), by index.
+    pub verbatim_with: Vec<usize>,
 }
 
 /// A fact and how each outlet phrased it, or did not.
@@ -166,7 +170,7 @@ pub fn diff_story(articles: &[&Article], idf: &Idf) -> StoryDiff {
     let mut rows: Vec<(f64, align::Unit, FactRow)> = groups
         .iter()
         .map(|group| {
-            let row = build_row(group, &diff_articles, &words, reference);
+            let row = build_row(group, &diff_articles, &words, reference, idf);
             let first = group
                 .iter()
                 .map(|u| (u.sentence as f64 / diff_articles[u.article].sentences.len().max(1) as f64, *u))
@@ -212,6 +216,7 @@ fn build_row(
     articles: &[DiffArticle],
     words: &[Vec<Vec<Word>>],
     reference: usize,
+    idf: &Idf,
 ) -> FactRow {
     let mut by_article: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for unit in group {
@@ -243,6 +248,8 @@ fn build_row(
                     segments: Vec::new(),
                     choices: Vec::new(),
                     disagreements: Vec::new(),
+                    score: 1.0,
+                    verbatim_with: Vec::new(),
                 };
             }
             if words::verbatim_ratio(&reference_text, &text) < words::VERBATIM_RATIO {
@@ -250,10 +257,30 @@ fn build_row(
             }
             let segments = words::word_diff(&reference_text, &text);
             let choices = words::word_choices(&segments);
-            let disagreements = disagree::disagreements(&reference_words, &words_of(article, sentences));
-            RowMember { article, sentences: sentences.clone(), text, segments, choices, disagreements }
+            let member_words = words_of(article, sentences);
+            let disagreements = disagree::disagreements(&reference_words, &member_words);
+            let score = align::domain_score(&reference_words, &member_words, idf);
+            RowMember {
+                article,
+                sentences: sentences.clone(),
+                text,
+                segments,
+                choices,
+                disagreements,
+                score,
+                verbatim_with: Vec::new(),
+            }
         })
         .collect();
+    let mut members = members;
+    for i in 0..members.len() {
+        for j in 0..members.len() {
+            if i != j && words::verbatim_ratio(&members[i].text, &members[j].text) >= words::VERBATIM_RATIO {
+                let other = members[j].article;
+                members[i].verbatim_with.push(other);
+            }
+        }
+    }
     let class = match (by_article.len(), verbatim) {
         (1, _) => RowClass::Single,
         (_, true) => RowClass::Verbatim,

@@ -54,11 +54,7 @@ fn class_badge(class: RowClass) -> String {
 /// Writes the page for one story. `back` links to an index page (from `storydiff report`).
 pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
     let labels = article_labels(diff);
-    let headline = diff
-        .articles
-        .get(diff.reference)
-        .and_then(|a| a.title.clone())
-        .unwrap_or_else(|| "Untitled story".to_string());
+    let headline = super::story_headline(diff);
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
     writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")?;
     writeln!(out, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")?;

@@ -41,7 +41,8 @@ pub fn diff_json_value(diff: &StoryDiff) -> Value {
                     json!({
                         "doc_id": id(m.article), "outlet": outlet(m.article), "sentences": sentences,
                         "text": m.text, "word_diff": m.segments, "word_choices": choices,
-                        "disagreements": disagreements,
+                        "disagreements": disagreements, "score": (m.score * 1000.0).round() / 1000.0,
+                        "verbatim_with": m.verbatim_with.iter().map(|&a| id(a)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();

@@ -77,10 +77,32 @@ fn marked_text(member: &RowMember, palette: &Palette, color: bool, show_removed:
             SegmentTag::Equal => out.push_str(&segment.text),
             SegmentTag::Added if color => out.push_str(&palette.paint(palette.added, &segment.text)),
             SegmentTag::Added => out.push_str(&format!("{{+{}+}}", segment.text)),
-            SegmentTag::Removed if !show_removed => {}
+            SegmentTag::Removed if !show_removed => {
+                // The dropped words may have carried the only space between two kept ones.
+                if segment.text.starts_with(char::is_whitespace)
+                    || segment.text.ends_with(char::is_whitespace)
+                {
+                    if !out.ends_with(char::is_whitespace) {
+                        out.push(' ');
+                    }
+                } else if !out.is_empty() && !out.ends_with(char::is_whitespace) {
+                    out.push(' ');
+                }
+            }
             SegmentTag::Removed if color => out.push_str(&palette.paint(palette.removed, &segment.text)),
             SegmentTag::Removed => out.push_str(&format!("[-{}-]", segment.text)),
         }
+    }
+    collapse_spaces(&out)
+}
+
+fn collapse_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == ' ' && out.ends_with(' ') {
+            continue;
+        }
+        out.push(c);
     }
     out
 }
@@ -90,6 +112,21 @@ fn row_heading(row: &FactRow, total: usize, labels: &[String]) -> String {
     if !row.missing.is_empty() && row.class != RowClass::Single {
         let missing: Vec<&str> = row.missing.iter().map(|&a| labels[a].as_str()).collect();
         heading.push_str(&format!("; not in {}", missing.join(", ")));
+    }
+    if row.class == RowClass::Paraphrase {
+        let copies: Vec<String> = row
+            .members
+            .iter()
+            .filter(|m| m.verbatim_with.iter().any(|&o| o > m.article))
+            .map(|m| {
+                let with: Vec<&str> =
+                    m.verbatim_with.iter().filter(|&&o| o > m.article).map(|&o| labels[o].as_str()).collect();
+                format!("{} = {}", labels[m.article], with.join(" = "))
+            })
+            .collect();
+        if !copies.is_empty() {
+            heading.push_str(&format!("; verbatim: {}", copies.join(", ")));
+        }
     }
     heading
 }

@@ -1,0 +1,196 @@
+//! `storydiff report`: cluster the inputs (or take given stories) and write an HTML page per story plus an index.
+
+use super::{check_paths, report_problems, write_file, ClusterOptions};
+use crate::article::Article;
+use crate::diff::{diff_story, sentence_idf, DiffSummary, RowClass, StoryDiff};
+use crate::export::{write_diff_html, write_index_html, IndexEntry};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Files, folders (read recursively) or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Folder to write `index.html` and one page per story into (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Take the stories from a `doc_id<TAB>story` file instead of clustering.
+    #[arg(long, value_name = "FILE")]
+    pub stories: Option<PathBuf>,
+    /// Print the diff statistics as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub options: ClusterOptions,
+}
+
+/// Stories as (id, member indexes into `articles`), with ≥ 2 members, plus the count of articles in none.
+type Stories = (Vec<(String, Vec<usize>)>, usize);
+
+fn stories_from_file(path: &PathBuf, articles: &[Article]) -> Result<Stories> {
+    let text = super::read_text_lossy(path)?;
+    let assignments = crate::eval::read_assignments(&path.display().to_string(), &text)?;
+    let label_of: std::collections::HashMap<&str, &str> =
+        assignments.iter().map(|(d, s)| (d.as_str(), s.as_str())).collect();
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut unassigned = 0;
+    for (index, article) in articles.iter().enumerate() {
+        match article.all_ids().find_map(|id| label_of.get(id)) {
+            Some(label) => groups.entry(label.to_string()).or_default().push(index),
+            None => unassigned += 1,
+        }
+    }
+    let mut stories: Vec<(String, Vec<usize>)> = Vec::new();
+    for (label, members) in groups {
+        if members.len() > 1 {
+            stories.push((label, members));
+        } else {
+            unassigned += members.len();
+        }
+    }
+    Ok((stories, unassigned))
+}
+
+/// Totals over all diffed stories, for the run summary and docs/EVALUATION.md.
+#[derive(Debug, serde::Serialize)]
+pub struct ReportStats {
+    pub stories: usize,
+    pub articles: usize,
+    pub sentences: usize,
+    pub aligned_sentences: usize,
+    pub aligned_share: f64,
+    pub rows: usize,
+    pub rows_by_class: BTreeMap<RowClass, usize>,
+    pub quotes: usize,
+    pub disagreements: usize,
+    pub mean_ms_per_story: f64,
+    pub median_ms_per_story: f64,
+    pub max_ms_per_story: f64,
+}
+
+fn stats(diffs: &[(StoryDiff, Duration)]) -> ReportStats {
+    let mut total = DiffSummary::default();
+    for (diff, _) in diffs {
+        let s = &diff.summary;
+        total.articles += s.articles;
+        total.sentences += s.sentences;
+        total.aligned_sentences += s.aligned_sentences;
+        total.rows += s.rows;
+        total.quotes += s.quotes;
+        total.disagreements += s.disagreements;
+        for (class, n) in &s.rows_by_class {
+            *total.rows_by_class.entry(*class).or_insert(0) += n;
+        }
+    }
+    let mut ms: Vec<f64> = diffs.iter().map(|(_, t)| t.as_secs_f64() * 1000.0).collect();
+    ms.sort_by(f64::total_cmp);
+    ReportStats {
+        stories: diffs.len(),
+        articles: total.articles,
+        sentences: total.sentences,
+        aligned_sentences: total.aligned_sentences,
+        aligned_share: total.aligned_sentences as f64 / total.sentences.max(1) as f64,
+        rows: total.rows,
+        rows_by_class: total.rows_by_class,
+        quotes: total.quotes,
+        disagreements: total.disagreements,
+        mean_ms_per_story: ms.iter().sum::<f64>() / ms.len().max(1) as f64,
+        median_ms_per_story: ms.get(ms.len() / 2).copied().unwrap_or(0.0),
+        max_ms_per_story: ms.last().copied().unwrap_or(0.0),
+    }
+}
+
+pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
+    let (ingested, stories, singletons, code) = match &args.stories {
+        Some(path) => {
+            check_paths(&args.paths)?;
+            let (ingested, _, _) = crate::pipeline::prepare(&args.paths);
+            report_problems(&ingested);
+            let (stories, singletons) = stories_from_file(path, &ingested.articles)?;
+            let code = if args.options.strict && !ingested.rejected.is_empty() {
+                crate::exit::REJECTED_STRICT
+            } else {
+                crate::exit::OK
+            };
+            (ingested, stories, singletons, code)
+        }
+        None => {
+            let (clustering, _) = args.options.cluster(&args.paths)?;
+            let code = super::strict_code(&args.options, &clustering);
+            let stories: Vec<(String, Vec<usize>)> = clustering
+                .stories
+                .iter()
+                .filter(|s| s.members.len() > 1)
+                .map(|s| (s.id.clone(), s.members.iter().map(|&m| m as usize).collect()))
+                .collect();
+            let singletons = clustering.summary.singletons;
+            (clustering.ingested, stories, singletons, code)
+        }
+    };
+    if stories.is_empty() {
+        bail!("no story with two or more articles in the inputs; nothing to report");
+    }
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create {}", args.output.display()))?;
+    let idf = sentence_idf(&ingested.articles);
+    let diffs: Vec<(StoryDiff, Duration)> = stories
+        .par_iter()
+        .map(|(_, members)| {
+            let started = Instant::now();
+            let articles: Vec<&Article> = members.iter().map(|&m| &ingested.articles[m]).collect();
+            let diff = diff_story(&articles, &idf);
+            (diff, started.elapsed())
+        })
+        .collect();
+    // Page names come from the position, never from titles or ids, so no input can name a path.
+    let pages: Vec<String> = (1..=stories.len()).map(|n| format!("story-{n}.html")).collect();
+    for ((diff, _), page) in diffs.iter().zip(&pages) {
+        write_file(&args.output.join(page), |w| write_diff_html(diff, Some("index.html"), w))?;
+    }
+    let entries: Vec<IndexEntry> = stories
+        .iter()
+        .zip(&diffs)
+        .zip(&pages)
+        .map(|(((id, _), (diff, _)), page)| IndexEntry { id, page, diff })
+        .collect();
+    let index = args.output.join("index.html");
+    write_file(&index, |w| write_index_html(&entries, singletons, ingested.rejected.len(), w))?;
+
+    let stats = stats(&diffs);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &stats)?;
+        writeln!(out)?;
+    } else {
+        let class = |c| stats.rows_by_class.get(&c).copied().unwrap_or(0) as f64 / stats.rows.max(1) as f64;
+        writeln!(out, "wrote {} story pages and {}", stats.stories, index.display())?;
+        writeln!(
+            out,
+            "sentences {} in {} articles; aligned to another outlet {:.1}%",
+            stats.sentences,
+            stats.articles,
+            100.0 * stats.aligned_share
+        )?;
+        writeln!(
+            out,
+            "fact rows {}: verbatim {:.1}%, paraphrase {:.1}%, single {:.1}%; quotes {}; disagreements {}",
+            stats.rows,
+            100.0 * class(RowClass::Verbatim),
+            100.0 * class(RowClass::Paraphrase),
+            100.0 * class(RowClass::Single),
+            stats.quotes,
+            stats.disagreements
+        )?;
+        writeln!(
+            out,
+            "diff time per story: mean {:.1} ms, median {:.1} ms, max {:.1} ms",
+            stats.mean_ms_per_story, stats.median_ms_per_story, stats.max_ms_per_story
+        )?;
+    }
+    Ok(code)
+}
