@@ -26,3 +26,49 @@ fn explain_the_wire_copy_pair() {
         "corpora/putin-paris/france24.txt"
     ]));
 }
+
+#[test]
+fn issue_3_diff_terminal_of_the_putin_story() {
+    insta::assert_snapshot!(run_to_string(&[
+        "storydiff",
+        "diff",
+        "corpora/putin-paris",
+        "--color",
+        "never",
+        "--width",
+        "120"
+    ]));
+}
+
+#[test]
+fn issue_3_diff_terminal_two_outlets_side_by_side() {
+    insta::assert_snapshot!(run_to_string(&[
+        "storydiff",
+        "diff",
+        "corpora/putin-paris/reuters.txt",
+        "corpora/putin-paris/lemonde.txt",
+        "--color",
+        "never",
+        "--width",
+        "110"
+    ]));
+}
+
+/// Runs `storydiff diff` on the Putin story writing `flag` output to a temporary file, and returns the file.
+fn diff_output_file(flag: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out");
+    let path_arg = path.to_str().unwrap().to_string();
+    run_to_string(&["storydiff", "diff", "corpora/putin-paris", "--color", "never", flag, &path_arg]);
+    std::fs::read_to_string(&path).unwrap()
+}
+
+#[test]
+fn issue_3_diff_json_of_the_putin_story() {
+    insta::assert_snapshot!(diff_output_file("--json"));
+}
+
+#[test]
+fn issue_3_diff_html_of_the_putin_story() {
+    insta::assert_snapshot!(diff_output_file("--html"));
+}

@@ -33,7 +33,7 @@ pub struct ReportArgs {
 /// Stories as (id, member indexes into `articles`), with ≥ 2 members, plus the count of articles in none.
 type Stories = (Vec<(String, Vec<usize>)>, usize);
 
-fn stories_from_file(path: &PathBuf, articles: &[Article]) -> Result<Stories> {
+fn stories_from_file(path: &std::path::Path, articles: &[Article]) -> Result<Stories> {
     let text = super::read_text_lossy(path)?;
     let assignments = crate::eval::read_assignments(&path.display().to_string(), &text)?;
     let label_of: std::collections::HashMap<&str, &str> =

@@ -100,7 +100,8 @@ pub fn domain_score(lhs: &[Word], rhs: &[Word], idf: &Idf) -> f64 {
 
 /// One-to-many: a sentence left on its own whose neighbour in the same article sits in a fact row joins that
 /// row when the two sentences together state the row's fact better than the neighbour alone: the mean
-/// same-fact score of the joined text against the row's other outlets rises and reaches the link threshold.
+/// same-fact score of the joined text against the row's other outlets' single sentences rises and reaches the
+/// link threshold.
 fn attach_continuations(groups: &mut [Vec<Unit>], words: &[Vec<Vec<Word>>], idf: &Idf, link_threshold: f64) {
     let mut alone: std::collections::HashSet<Unit> =
         groups.iter().filter(|g| g.len() == 1).map(|g| g[0]).collect();
@@ -118,11 +119,17 @@ fn attach_continuations(groups: &mut [Vec<Unit>], words: &[Vec<Vec<Word>>], idf:
             if own.len() != 1 {
                 continue;
             }
+            // A split is one outlet's two sentences against another's one: compare only with single sentences.
             let others: Vec<Vec<Word>> = articles
                 .iter()
                 .filter(|&&a| a != article)
-                .map(|&a| text_of(&group.iter().filter(|u| u.article == a).copied().collect::<Vec<_>>()))
+                .map(|&a| group.iter().filter(|u| u.article == a).copied().collect::<Vec<_>>())
+                .filter(|units| units.len() == 1)
+                .map(|units| text_of(&units))
                 .collect();
+            if others.is_empty() {
+                continue;
+            }
             let mean = |lhs: &[Word]| -> f64 {
                 others.iter().map(|o| domain_score(lhs, o, idf)).sum::<f64>() / others.len() as f64
             };

@@ -88,7 +88,9 @@ fn absorb_whitespace(segments: Vec<Segment>) -> Vec<Segment> {
         } else {
             let trimmed = segment.text.trim_end().len();
             let trailing = segment.text.split_off(trimmed);
-            if trailing.len() > pending.len() {
+            // The other outlet's text must read back exactly from shared and added runs, so only an added
+            // run's space is kept; a removed run's trailing space was the reference's own.
+            if segment.tag == SegmentTag::Added && trailing.len() > pending.len() {
                 pending = trailing;
             }
         }
@@ -139,6 +141,31 @@ pub fn verbatim_ratio(lhs: &str, rhs: &str) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_text_reads_back_from_shared_and_added_runs() {
+        for (lhs, rhs) in [
+            (
+                "The trip was meant to include the Russian centre.",
+                "Russian President Putin has cancelled a visit.",
+            ),
+            (
+                "so the president decided to cancel his visit, with Hollande.",
+                "The president has therefore decided to call off the visit.",
+            ),
+            (
+                "On Saturday Moscow used its veto in the UN.",
+                "Relations soured after Russia on Saturday vetoed a UN text.",
+            ),
+        ] {
+            let rebuilt: String = word_diff(lhs, rhs)
+                .iter()
+                .filter(|s| s.tag != SegmentTag::Removed)
+                .map(|s| s.text.as_str())
+                .collect();
+            assert_eq!(rebuilt.trim(), rhs);
+        }
+    }
 
     #[test]
     fn changed_verb_is_one_choice() {

@@ -77,23 +77,12 @@ fn marked_text(member: &RowMember, palette: &Palette, color: bool, show_removed:
             SegmentTag::Equal => out.push_str(&segment.text),
             SegmentTag::Added if color => out.push_str(&palette.paint(palette.added, &segment.text)),
             SegmentTag::Added => out.push_str(&format!("{{+{}+}}", segment.text)),
-            SegmentTag::Removed if !show_removed => {
-                // The dropped words may have carried the only space between two kept ones.
-                if segment.text.starts_with(char::is_whitespace)
-                    || segment.text.ends_with(char::is_whitespace)
-                {
-                    if !out.ends_with(char::is_whitespace) {
-                        out.push(' ');
-                    }
-                } else if !out.is_empty() && !out.ends_with(char::is_whitespace) {
-                    out.push(' ');
-                }
-            }
+            SegmentTag::Removed if !show_removed => {}
             SegmentTag::Removed if color => out.push_str(&palette.paint(palette.removed, &segment.text)),
             SegmentTag::Removed => out.push_str(&format!("[-{}-]", segment.text)),
         }
     }
-    collapse_spaces(&out)
+    collapse_spaces(out.trim())
 }
 
 fn collapse_spaces(text: &str) -> String {
