@@ -72,11 +72,10 @@ fn putin_articles() -> Vec<storydiff::article::Article> {
 #[test]
 fn issue_3_an_article_diffed_against_itself_is_all_shared() {
     let articles = putin_articles();
-    let idf = storydiff::diff::sentence_idf(&articles);
     for article in &articles {
         let mut copy = article.clone();
         copy.doc_id.push_str("#copy");
-        let diff = storydiff::diff::diff_story(&[article, &copy], &idf);
+        let diff = storydiff::diff::diff_story(&[article, &copy]);
         assert!(!diff.rows.is_empty());
         for row in &diff.rows {
             assert_eq!(row.class, storydiff::diff::RowClass::Verbatim, "{}: {:?}", article.doc_id, row);
@@ -92,15 +91,14 @@ proptest! {
     #[test]
     fn issue_3_fact_rows_do_not_depend_on_article_order(seed in any::<u64>()) {
         let articles = putin_articles();
-        let idf = storydiff::diff::sentence_idf(&articles);
         let mut order: Vec<&storydiff::article::Article> = articles.iter().collect();
-        let baseline = storydiff::diff::diff_story(&order, &idf);
+        let baseline = storydiff::diff::diff_story(&order);
         let mut state = seed;
         for i in (1..order.len()).rev() {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             order.swap(i, (state >> 33) as usize % (i + 1));
         }
-        let shuffled = storydiff::diff::diff_story(&order, &idf);
+        let shuffled = storydiff::diff::diff_story(&order);
         prop_assert_eq!(&baseline.summary, &shuffled.summary);
         let texts = |d: &storydiff::diff::StoryDiff| -> Vec<Vec<String>> {
             d.rows.iter().map(|r| r.members.iter().map(|m| m.text.clone()).collect()).collect()

@@ -1,7 +1,7 @@
 //! `storydiff diff`: how each outlet told one story, fact by fact.
 
 use super::{check_paths, report_problems, write_file, ClusterOptions};
-use crate::diff::{diff_story, sentence_idf, StoryDiff};
+use crate::diff::{diff_story, StoryDiff};
 use crate::export::{write_diff_html, write_diff_json, write_diff_text, TextSettings};
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
@@ -66,10 +66,9 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
             let Some(story) = clustering.stories.iter().find(|s| &s.id == id) else {
                 bail!("no story {id:?} among the {} stories of the inputs", clustering.stories.len());
             };
-            let idf = sentence_idf(clustering.articles());
             let members: Vec<&crate::article::Article> =
                 story.members.iter().map(|&m| &clustering.articles()[m as usize]).collect();
-            diff_story(&members, &idf)
+            diff_story(&members)
         }
         None => {
             check_paths(&args.paths)?;
@@ -78,9 +77,8 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
             if ingested.articles.is_empty() {
                 bail!("no readable articles in the inputs");
             }
-            let idf = sentence_idf(&ingested.articles);
             let members: Vec<&crate::article::Article> = ingested.articles.iter().collect();
-            diff_story(&members, &idf)
+            diff_story(&members)
         }
     };
     write_outputs(&diff, args, out)?;

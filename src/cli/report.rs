@@ -2,7 +2,7 @@
 
 use super::{check_paths, report_problems, write_file, ClusterOptions};
 use crate::article::Article;
-use crate::diff::{diff_story, sentence_idf, DiffSummary, RowClass, StoryDiff};
+use crate::diff::{diff_story, DiffSummary, RowClass, StoryDiff};
 use crate::export::{write_diff_html, write_index_html, IndexEntry};
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -138,13 +138,12 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
     }
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
-    let idf = sentence_idf(&ingested.articles);
     let diffs: Vec<(StoryDiff, Duration)> = stories
         .par_iter()
         .map(|(_, members)| {
             let started = Instant::now();
             let articles: Vec<&Article> = members.iter().map(|&m| &ingested.articles[m]).collect();
-            let diff = diff_story(&articles, &idf);
+            let diff = diff_story(&articles);
             (diff, started.elapsed())
         })
         .collect();

@@ -14,7 +14,7 @@ h1 { font-size: 1.5rem; margin: 0 0 .3rem; } h2 { font-size: 1.15rem; margin-top
 .muted { color: #6b6b70; } a { color: #0b57d0; }
 table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: .35rem .5rem; vertical-align: top; text-align: left; }
 th { background: #f4f4f6; position: sticky; top: 0; }
-.facts td { min-width: 15rem; max-width: 28rem; } .facts td.gap { background: #fafafa; color: #b0b0b5; text-align: center; }
+.facts td { min-width: 15rem; max-width: 28rem; } .facts td.num { min-width: 0; white-space: nowrap; } .facts td.gap { background: #fafafa; color: #b0b0b5; text-align: center; }
 .facts td.ref { background: #fbfbf2; }
 ins { background: #d7f5dd; text-decoration: none; } del { background: #fde0e0; color: #8a1f1f; }
 .badge { display: inline-block; padding: 0 .4rem; border-radius: .6rem; font-size: .8rem; color: #fff; }
@@ -37,12 +37,18 @@ fn member_html(member: &RowMember) -> String {
         return text(&member.text).into_owned();
     }
     let mut out = String::new();
+    let mut previous = SegmentTag::Equal;
     for segment in &member.segments {
         match segment.tag {
             SegmentTag::Equal => out.push_str(&text(&segment.text)),
-            SegmentTag::Added => out.push_str(&format!("<ins>{}</ins>", text(&segment.text))),
+            SegmentTag::Added => {
+                // Dropped and inserted words side by side need a gap to read as two phrases.
+                let gap = if previous == SegmentTag::Removed { " " } else { "" };
+                out.push_str(&format!("{gap}<ins>{}</ins>", text(&segment.text)))
+            }
             SegmentTag::Removed => out.push_str(&format!("<del>{}</del>", text(&segment.text))),
         }
+        previous = segment.tag;
     }
     out
 }
@@ -122,7 +128,7 @@ pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write
     }
     writeln!(out, "</tr>")?;
     for row in &diff.rows {
-        write!(out, "<tr id=\"fact-{0}\"><td>{0}<br>{1}</td>", row.id, class_badge(row.class))?;
+        write!(out, "<tr id=\"fact-{0}\"><td class=\"num\">{0}<br>{1}</td>", row.id, class_badge(row.class))?;
         for index in 0..diff.articles.len() {
             match row.member(index) {
                 Some(member) => {

@@ -45,7 +45,7 @@ pub fn write_index_html(
     writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")?;
     writeln!(out, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")?;
     writeln!(out, "<title>Stories - storydiff</title>\n<style>{STYLE}</style>\n</head>\n<body>")?;
-    writeln!(out, "<h1>Stories</h1>")?;
+    writeln!(out, "<h1>storydiff report</h1>")?;
     let articles: usize = entries.iter().map(|e| e.diff.articles.len()).sum();
     writeln!(
         out,
@@ -65,42 +65,59 @@ pub fn write_index_html(
     let shown: Vec<&str> = outlets.iter().take(MATRIX_OUTLETS).map(|(o, _)| *o).collect();
     let other = outlets.len() > shown.len();
 
-    writeln!(
-        out,
-        "<h2>Coverage</h2>\n<p class=\"muted\">Articles per outlet and story; click a story to see how \
-        each outlet told it.</p>\n<div class=\"wrap\"><table>"
-    )?;
-    write!(out, "<tr><th>Story</th><th>Headline</th><th>Facts (shared)</th>")?;
-    for outlet in &shown {
-        write!(out, "<th>{}</th>", text(outlet))?;
-    }
-    if other {
-        write!(out, "<th>other outlets</th>")?;
-    }
-    writeln!(out, "</tr>")?;
+    writeln!(out, "<h2>Stories</h2>\n<table>\n<tr><th>Story</th><th>Headline</th><th>Articles</th><th>Facts (shared)</th><th>Quotes</th><th>Outlets</th></tr>")?;
     for entry in entries {
         let diff = entry.diff;
         let shared =
             diff.summary.rows - diff.summary.rows_by_class.get(&RowClass::Single).copied().unwrap_or(0);
-        write!(
+        let mut story_outlets: Vec<&str> = diff.articles.iter().map(|a| a.outlet.as_str()).collect();
+        story_outlets.dedup();
+        writeln!(
             out,
-            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{} ({shared})</td>",
+            "<tr><td><a href=\"{}\">{}</a></td><td style=\"min-width:22rem\">{}</td><td>{}</td><td>{} ({shared})</td><td>{}</td><td class=\"muted\">{}</td></tr>",
             attr(entry.page),
             text(entry.id),
             text(&story_headline(diff)),
-            diff.summary.rows
+            diff.articles.len(),
+            diff.summary.rows,
+            diff.summary.quotes,
+            text(&story_outlets.join(", "))
         )?;
+    }
+    writeln!(out, "</table>")?;
+
+    writeln!(out, "<h2>Coverage</h2>\n<p class=\"muted\">Which outlet covers which story (a green square: one article; \
+        a number: several).</p>\n<div class=\"wrap\"><table class=\"strip\">")?;
+    const VERTICAL: &str = "writing-mode:vertical-rl;transform:rotate(180deg);font-size:.8rem";
+    write!(out, "<tr><th></th>")?;
+    for outlet in &shown {
+        write!(out, "<th style=\"{VERTICAL}\">{}</th>", text(outlet))?;
+    }
+    if other {
+        write!(out, "<th style=\"{VERTICAL}\">other outlets</th>")?;
+    }
+    writeln!(out, "</tr>")?;
+    let cell = |n: usize| -> String {
+        match n {
+            0 => "<td class=\"missing\"></td>".to_string(),
+            1 => "<td class=\"paraphrase\"></td>".to_string(),
+            n => format!(
+                "<td class=\"paraphrase\" style=\"color:#fff;font-size:.7rem;text-align:center\">{n}</td>"
+            ),
+        }
+    };
+    for entry in entries {
+        let diff = entry.diff;
+        write!(out, "<tr><th><a href=\"{}\">{}</a></th>", attr(entry.page), text(entry.id))?;
         for outlet in &shown {
-            let n = diff.articles.iter().filter(|a| a.outlet == *outlet).count();
-            if n == 0 {
-                write!(out, "<td class=\"gap\"></td>")?;
-            } else {
-                write!(out, "<td class=\"paraphrase\" style=\"color:#fff;text-align:center\">{n}</td>")?;
-            }
+            write!(out, "{}", cell(diff.articles.iter().filter(|a| a.outlet == *outlet).count()))?;
         }
         if other {
-            let n = diff.articles.iter().filter(|a| !shown.contains(&a.outlet.as_str())).count();
-            write!(out, "<td>{}</td>", if n > 0 { n.to_string() } else { String::new() })?;
+            write!(
+                out,
+                "{}",
+                cell(diff.articles.iter().filter(|a| !shown.contains(&a.outlet.as_str())).count())
+            )?;
         }
         writeln!(out, "</tr>")?;
     }
