@@ -45,6 +45,14 @@ fn count_quotes(text: &str) -> usize {
     text.chars().filter(|c| matches!(c, '"' | '“' | '”')).count()
 }
 
+/// A piece that starts in lowercase continues the sentence before it: the split was at an abbreviation the
+/// segmenter does not know ("8 pct. on Tuesday"). Names like "eBay" or "iPhone" (a capital second letter) do
+/// start sentences.
+fn continues_sentence(piece: &str) -> bool {
+    let mut chars = piece.chars();
+    chars.next().is_some_and(char::is_lowercase) && !chars.next().is_some_and(char::is_uppercase)
+}
+
 /// Sentences of one paragraph. A sentence with an odd number of quote marks is joined to the next one until the
 /// quote closes, so a quoted statement of two sentences stays one unit of attribution.
 pub fn paragraph_sentences(paragraph: &str) -> Vec<String> {
@@ -55,7 +63,7 @@ pub fn paragraph_sentences(paragraph: &str) -> Vec<String> {
         if piece.is_empty() {
             continue;
         }
-        if open {
+        if open || (continues_sentence(piece) && !out.is_empty()) {
             if let Some(last) = out.last_mut() {
                 last.push(' ');
                 last.push_str(piece);
