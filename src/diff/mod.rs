@@ -255,8 +255,8 @@ fn build_row(
             let segments = words::word_diff(&reference_text, &text);
             let choices = words::word_choices(&segments);
             let member_words = words_of(article, sentences);
-            let disagreements = disagree::disagreements(&reference_words, &member_words);
             let score = align::domain_score(&reference_words, &member_words, idf);
+            let disagreements = disagree::disagreements(&reference_words, &member_words, &choices, score);
             RowMember {
                 article,
                 sentences: sentences.clone(),
