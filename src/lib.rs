@@ -16,3 +16,4 @@ pub mod ingest;
 pub mod normalize;
 pub mod pipeline;
 pub mod sketch;
+pub mod synth;

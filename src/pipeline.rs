@@ -94,8 +94,32 @@ pub fn prepare(paths: &[String]) -> (Ingested, usize, usize) {
 
 /// Clusters the articles under `paths`.
 pub fn cluster_paths(paths: &[String], config: &Config) -> Clustering {
+    let mut timer = StageTimer::start();
     let (ingested, duplicates, boilerplate) = prepare(paths);
+    timer.stage("ingest + normalize + dedup");
     cluster_ingested(ingested, duplicates, boilerplate, config)
+}
+
+/// Wall time per pipeline stage on stderr when `STORYDIFF_TIMINGS` is set (for docs/PERFORMANCE.md).
+struct StageTimer {
+    enabled: bool,
+    last: std::time::Instant,
+}
+
+impl StageTimer {
+    fn start() -> Self {
+        StageTimer {
+            enabled: std::env::var_os("STORYDIFF_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn stage(&mut self, name: &str) {
+        if self.enabled {
+            eprintln!("storydiff: timing: {name}: {:.3} s", self.last.elapsed().as_secs_f64());
+        }
+        self.last = std::time::Instant::now();
+    }
 }
 
 pub fn cluster_ingested(
@@ -104,7 +128,9 @@ pub fn cluster_ingested(
     boilerplate: usize,
     config: &Config,
 ) -> Clustering {
+    let mut timer = StageTimer::start();
     let (features, _document_frequencies) = features::extract(&ingested.articles, &config.features);
+    timer.stage("features + signatures");
     let event: Vec<_> = features.iter().map(|f| f.event_signature).collect();
     let copy: Vec<_> = features.iter().map(|f| f.copy_signature).collect();
     let pairs = if config.exhaustive {
@@ -112,10 +138,15 @@ pub fn cluster_ingested(
         (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect()
     } else {
         let lsh = sketch::candidate_pairs(&event, &copy);
-        crate::cluster::expand_candidates(&lsh, &features, &config.cluster)
+        timer.stage("LSH candidate search");
+        let expanded = crate::cluster::expand_candidates(&lsh, &features, &config.cluster);
+        timer.stage("two-hop expansion");
+        expanded
     };
     let graph = StoryGraph::build(ingested.articles.len(), &pairs, &features, &config.cluster);
+    timer.stage("verify pairs + graph");
     let labels = graph.stories(config.cluster.threshold);
+    timer.stage("average linkage");
     let stories = order_stories(&ingested.articles, &labels, &graph);
     let mut story_of = vec![0usize; ingested.articles.len()];
     for (index, story) in stories.iter().enumerate() {

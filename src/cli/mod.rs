@@ -6,6 +6,7 @@ mod cluster;
 mod diff;
 mod eval;
 mod explain;
+mod generate;
 mod ingest;
 mod report;
 
@@ -43,6 +44,9 @@ pub enum Command {
     /// Fit the same-fact model on labelled pairs and report cross-validated accuracy.
     #[command(hide = true)]
     Calibrate(calibrate::CalibrateArgs),
+    /// Write a synthetic corpus for scale runs and benchmarks.
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
 }
 
 /// Clustering settings shared by every subcommand that clusters.
@@ -212,6 +216,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::Report(args) => report::run(&args, out),
         Command::AlignPairs(args) => align_pairs::run(&args, out),
         Command::Calibrate(args) => calibrate::run(&args, out),
+        Command::Generate(args) => generate::run(&args, out),
     }
 }
 
