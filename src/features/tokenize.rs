@@ -75,7 +75,35 @@ pub struct Term {
 
 /// Snowball English stem of a lowercase word.
 pub fn stem(lowercase: &str) -> String {
-    STEMMER.stem(lowercase).into_owned()
+    cached_stem(lowercase)
+}
+
+/// Words this long or shorter are remembered per thread; word frequencies are Zipf-like, so a small table answers
+/// most lookups. Stemming was an eighth of the clustering time before (perf, 10k synthetic articles).
+const STEM_CACHE_MAX_WORD: usize = 24;
+const STEM_CACHE_ENTRIES: usize = 200_000;
+
+thread_local! {
+    static STEM_CACHE: std::cell::RefCell<std::collections::HashMap<String, String, xxhash_rust::xxh3::Xxh3DefaultBuilder>> =
+        std::cell::RefCell::new(std::collections::HashMap::default());
+}
+
+fn cached_stem(lowercase: &str) -> String {
+    if lowercase.len() > STEM_CACHE_MAX_WORD {
+        return STEMMER.stem(lowercase).into_owned();
+    }
+    STEM_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(stem) = cache.get(lowercase) {
+            return stem.clone();
+        }
+        let stem = STEMMER.stem(lowercase).into_owned();
+        if cache.len() >= STEM_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(lowercase.to_string(), stem.clone());
+        stem
+    })
 }
 
 /// NLTK's English stop words only: grammar words that carry no fact (unlike "said" or "two", which do in a
@@ -129,7 +157,7 @@ pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) {
         } else {
             previous_capitalised = None;
         }
-        let stem = STEMMER.stem(&lower).into_owned();
+        let stem = cached_stem(&lower);
         emit(Term { text: stem, kind: TermKind::Word, surface: word.to_string() }, index);
     }
 }

@@ -14,9 +14,18 @@ use unicode_normalization::UnicodeNormalization;
 /// Normalises one piece of text: NFKC, one form for quotes, apostrophes, dashes and ellipses, no control or
 /// zero-width characters, single spaces. Idempotent: normalising twice changes nothing more.
 pub fn normalize_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // ASCII is its own NFKC; most news text is, and NFKC costs a tenth of the clustering time (perf, 10k
+    // synthetic articles), so skip it there.
+    if text.is_ascii() {
+        return map_characters(text.chars());
+    }
+    map_characters(text.nfkc())
+}
+
+fn map_characters(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
     let mut pending_space = false;
-    for c in text.nfkc() {
+    for c in chars {
         let mapped: &str = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => "'",
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => "\"",
