@@ -79,25 +79,7 @@ struct Buckets {
     /// Slots, grouped by bucket.
     slots: Vec<u32>,
     /// (band, hash) key -> range in `slots`.
-    ranges: std::collections::HashMap<u64, (u32, u32), BuildHasherDefault<PassThrough>>,
-}
-
-/// The keys are already well-mixed hashes: use them as they are.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl std::hash::Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
+    ranges: std::collections::HashMap<u64, (u32, u32), BuildHasherDefault<crate::features::HashKeyHasher>>,
 }
 
 fn bucket_key(band: usize, hash: u64) -> u64 {
