@@ -79,7 +79,7 @@ pub struct WeightedTerm {
 /// The event-view terms of an article with zone-weighted frequencies, in first-seen order.
 pub fn weighted_terms(article: &Article) -> Vec<WeightedTerm> {
     let mut order: Vec<WeightedTerm> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> = HashMap::default();
     let mut add = |term: Term, weight: f32| match index.get(&term.text) {
         Some(&i) => order[i].frequency += weight,
         None => {
@@ -93,12 +93,13 @@ pub fn weighted_terms(article: &Article) -> Vec<WeightedTerm> {
         }
     };
     if let Some(title) = &article.title {
-        terms(title, |term, _| add(term, TITLE_WEIGHT));
+        let _ = terms(title, |term, _| add(term, TITLE_WEIGHT));
     }
     let mut offset = 0;
     for paragraph in &article.paragraphs {
-        terms(paragraph, |term, i| add(term, if offset + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 }));
-        offset += words(paragraph).count();
+        let start = offset;
+        offset +=
+            terms(paragraph, |term, i| add(term, if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 }));
     }
     order
 }
@@ -111,8 +112,20 @@ pub fn term_hash(text: &str) -> u64 {
 pub fn shingle_hashes(article: &Article) -> Vec<u64> {
     let body = article.body().to_lowercase();
     let tokens: Vec<&str> = words(&body).collect();
-    let mut hashes: Vec<u64> =
-        tokens.windows(SHINGLE_WORDS).map(|w| xxh3_64(w.join(" ").as_bytes())).collect();
+    // Streamed into the hasher: the same value as hashing the joined shingle, without building it.
+    let mut hashes: Vec<u64> = tokens
+        .windows(SHINGLE_WORDS)
+        .map(|w| {
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            for (i, word) in w.iter().enumerate() {
+                if i > 0 {
+                    hasher.update(b" ");
+                }
+                hasher.update(word.as_bytes());
+            }
+            hasher.digest()
+        })
+        .collect();
     hashes.sort_unstable();
     hashes.dedup();
     hashes

@@ -124,9 +124,12 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 /// Terms of a text: stemmed content words, numbers (`#12`, separators removed), and pairs of adjacent
 /// capitalised words (`vladimir putin`) that name people, places and bodies more precisely than single words.
 /// Each word-level term comes with the index of the word it was read from.
-pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) {
+/// Returns the number of words read, so callers need not split the text a second time.
+pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) -> usize {
     let mut previous_capitalised: Option<&str> = None;
+    let mut count = 0;
     for (index, word) in words(text).enumerate() {
+        count = index + 1;
         let lower = word.to_lowercase();
         if word.chars().any(|c| c.is_ascii_digit()) {
             previous_capitalised = None;
@@ -160,6 +163,7 @@ pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) {
         let stem = cached_stem(&lower);
         emit(Term { text: stem, kind: TermKind::Word, surface: word.to_string() }, index);
     }
+    count
 }
 
 #[cfg(test)]
@@ -168,7 +172,7 @@ mod tests {
 
     fn collect(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        terms(text, |t, _| out.push(t.text));
+        let _ = terms(text, |t, _| out.push(t.text));
         out
     }
 
