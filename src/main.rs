@@ -4,6 +4,11 @@ use clap::Parser;
 use std::process::ExitCode;
 use storydiff::{cli, exit};
 
+/// Clustering allocates many small strings from two threads; mimalloc handles that faster and with less
+/// fragmentation than the system allocator (docs/PERFORMANCE.md, "Allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let parsed = cli::Cli::parse();
     let stdout = std::io::stdout();
