@@ -48,11 +48,13 @@ const NEWS_STOP_WORDS: &[&str] = &[
     "news",
 ];
 
-static STOP_WORDS: LazyLock<HashSet<&'static str>> =
+/// Word sets looked up for every word of every article: hashed with xxh3 rather than SipHash.
+type WordSet = HashSet<&'static str, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
+static STOP_WORDS: LazyLock<WordSet> =
     LazyLock::new(|| stop_words::get("en").iter().copied().chain(NEWS_STOP_WORDS.iter().copied()).collect());
 
-static FUNCTION_WORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| stop_words::get("en").iter().copied().collect());
+static FUNCTION_WORDS: LazyLock<WordSet> = LazyLock::new(|| stop_words::get("en").iter().copied().collect());
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
