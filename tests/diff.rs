@@ -245,3 +245,21 @@ fn issue_3_html_escapes_article_text_and_drops_script_urls() {
     assert!(!page.contains("href=\"javascript"), "{page}");
     assert!(page.contains("&lt;script&gt;"), "text is shown, escaped");
 }
+
+#[test]
+fn issue_3_diff_strict_exits_1_when_an_input_was_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/putin-paris/rt.txt"),
+        dir.path().join("rt.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/putin-paris/tass.txt"),
+        dir.path().join("tass.txt"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.jsonl"), "{\"id\": \"x\", \"body\": \n").unwrap();
+    storydiff().arg("diff").arg(dir.path()).args(["--color", "never"]).assert().success();
+    storydiff().arg("diff").arg(dir.path()).args(["--color", "never", "--strict"]).assert().code(1);
+}

@@ -60,12 +60,14 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
+    let mut rejected = 0;
     let diff = match &args.story {
         Some(id) => {
             let (clustering, _) = args.options.cluster(&args.paths)?;
             let Some(story) = clustering.stories.iter().find(|s| &s.id == id) else {
                 bail!("no story {id:?} among the {} stories of the inputs", clustering.stories.len());
             };
+            rejected = clustering.ingested.rejected.len();
             let members: Vec<&crate::article::Article> =
                 story.members.iter().map(|&m| &clustering.articles()[m as usize]).collect();
             diff_story(&members)
@@ -74,6 +76,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
             check_paths(&args.paths)?;
             let (ingested, _, _) = crate::pipeline::prepare(&args.paths);
             report_problems(&ingested);
+            rejected = ingested.rejected.len();
             if ingested.articles.is_empty() {
                 bail!("no readable articles in the inputs");
             }
@@ -82,7 +85,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
         }
     };
     write_outputs(&diff, args, out)?;
-    Ok(crate::exit::OK)
+    Ok(if args.options.strict && rejected > 0 { crate::exit::REJECTED_STRICT } else { crate::exit::OK })
 }
 
 fn write_outputs(diff: &StoryDiff, args: &DiffArgs, out: &mut dyn Write) -> Result<()> {
