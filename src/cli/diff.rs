@@ -60,7 +60,7 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
-    let mut rejected = 0;
+    let rejected;
     let diff = match &args.story {
         Some(id) => {
             let (clustering, _) = args.options.cluster(&args.paths)?;
