@@ -193,16 +193,15 @@ pub(crate) fn write_file(
     write(&mut out).and_then(|_| out.flush()).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Reads a whole text file, replacing invalid UTF-8 (with a warning naming the file).
+/// Reads a whole text file, replacing invalid UTF-8 as ingest does (with a warning naming the file).
 pub(crate) fn read_text_lossy(path: &std::path::Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            eprintln!("storydiff: warning: {}: invalid UTF-8 replaced", path.display());
-            String::from_utf8_lossy(error.as_bytes()).into_owned()
-        }
-    })
+    let mut warnings = Vec::new();
+    let text = crate::ingest::decode_utf8(&bytes, &path.display().to_string(), &mut warnings);
+    for w in warnings {
+        eprintln!("storydiff: warning: {}: {}", w.location, w.message);
+    }
+    Ok(text)
 }
 
 /// Runs the parsed command, writing its main output to `out`. Returns the exit code.

@@ -41,8 +41,8 @@ pub const MIN_SHARED_WORDS: usize = 3;
 /// splits a fact over two sentences is handled by [`attach_continuations`] instead.
 pub const MIN_LENGTH_RATIO: f64 = 0.5;
 
-/// Sentence pairs from different articles that share at least [`MIN_SHARED_WORDS`] fact-bearing words, scored.
-/// Other pairs score 0.
+/// Sentence pairs from different articles for which the model speaks (the same test as [`in_domain`], read
+/// from the postings instead of recounted per pair), scored. Other pairs score 0.
 fn scored_pairs(words: &[Vec<Vec<Word>>], idf: &Idf) -> Vec<Edge> {
     let mut postings: HashMap<&str, Vec<Unit>> = HashMap::new();
     for (article, sentences) in words.iter().enumerate() {
@@ -59,7 +59,8 @@ fn scored_pairs(words: &[Vec<Vec<Word>>], idf: &Idf) -> Vec<Edge> {
             }
         }
     }
-    let mut pairs: Vec<(Unit, Unit)> = postings
+    // Each shared key lists the pair once, so a pair's count is its number of shared fact-bearing words.
+    let mut shared: Vec<(Unit, Unit)> = postings
         .values()
         .flat_map(|units| {
             units.iter().enumerate().flat_map(move |(i, lhs)| {
@@ -70,13 +71,23 @@ fn scored_pairs(words: &[Vec<Vec<Word>>], idf: &Idf) -> Vec<Edge> {
             })
         })
         .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
+    shared.sort_unstable();
+    let length = |u: Unit| words[u.article][u.sentence].len() as f64;
+    let pairs: Vec<(Unit, Unit)> = shared
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= MIN_SHARED_WORDS)
+        .map(|run| run[0])
+        .filter(|&(lhs, rhs)| {
+            let (l, r) = (length(lhs), length(rhs));
+            l.min(r) >= MIN_LENGTH_RATIO * l.max(r)
+        })
+        .collect();
     pairs
         .par_iter()
-        .filter_map(|&(lhs, rhs)| {
-            let (l, r) = (&words[lhs.article][lhs.sentence], &words[rhs.article][rhs.sentence]);
-            in_domain(l, r).then(|| Edge { lhs, rhs, score: same_fact_score(l, r, idf) })
+        .map(|&(lhs, rhs)| Edge {
+            lhs,
+            rhs,
+            score: same_fact_score(&words[lhs.article][lhs.sentence], &words[rhs.article][rhs.sentence], idf),
         })
         .collect()
 }

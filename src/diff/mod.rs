@@ -271,12 +271,16 @@ fn build_row(
         .collect();
     let mut members = members;
     for i in 0..members.len() {
-        for j in 0..members.len() {
-            if i != j && words::verbatim_ratio(&members[i].text, &members[j].text) >= words::VERBATIM_RATIO {
-                let other = members[j].article;
-                members[i].verbatim_with.push(other);
+        for j in i + 1..members.len() {
+            if words::verbatim_ratio(&members[i].text, &members[j].text) >= words::VERBATIM_RATIO {
+                let (lhs, rhs) = (members[i].article, members[j].article);
+                members[i].verbatim_with.push(rhs);
+                members[j].verbatim_with.push(lhs);
             }
         }
+    }
+    for member in &mut members {
+        member.verbatim_with.sort_unstable();
     }
     let class = match (by_article.len(), verbatim) {
         (1, _) => RowClass::Single,

@@ -172,7 +172,7 @@ fn read_one_input(input: &Input) -> Ingested {
 }
 
 /// Decodes UTF-8, replacing invalid bytes rather than refusing the file, and says how many were replaced.
-fn decode_utf8(bytes: &[u8], display: &str, warnings: &mut Vec<Warning>) -> String {
+pub(crate) fn decode_utf8(bytes: &[u8], display: &str, warnings: &mut Vec<Warning>) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
         Err(_) => {
