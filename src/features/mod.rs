@@ -3,7 +3,7 @@
 
 pub mod tokenize;
 
-pub use tokenize::{is_stop_word, terms, words, Term, TermKind};
+pub use tokenize::{is_stop_word, term_hashes, terms, words, Term, TermKind};
 
 use crate::article::Article;
 use chrono::NaiveDate;
@@ -108,27 +108,56 @@ pub fn term_hash(text: &str) -> u64 {
     xxh3_64(text.as_bytes())
 }
 
-/// Hashes of the body's word shingles (lowercased words, stop words included: copies keep them).
-pub fn shingle_hashes(article: &Article) -> Vec<u64> {
-    let body = article.body().to_lowercase();
-    let tokens: Vec<&str> = words(&body).collect();
-    // Streamed into the hasher: the same value as hashing the joined shingle, without building it.
-    let mut hashes: Vec<u64> = tokens
-        .windows(SHINGLE_WORDS)
-        .map(|w| {
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            for (i, word) in w.iter().enumerate() {
-                if i > 0 {
-                    hasher.update(b" ");
+/// What one pass over an article's words gives the clustering path.
+pub struct ArticleTerms {
+    /// Event-view terms as (term hash, zone-weighted frequency), sorted by hash, one entry per term.
+    pub counts: Vec<(u64, f32)>,
+    /// Hashes of the body's word shingles (lowercased words, stop words included: copies keep them), sorted
+    /// and distinct.
+    pub shingles: Vec<u64>,
+}
+
+/// Reads an article's words once for both views: the same terms and weights as [`weighted_terms`], by hash.
+pub fn article_terms(article: &Article) -> ArticleTerms {
+    let mut counts: Vec<(u64, f32)> = Vec::new();
+    if let Some(title) = &article.title {
+        term_hashes(title, |hash, _| counts.push((hash, TITLE_WEIGHT)), |_| {});
+    }
+    let mut window = [0u64; SHINGLE_WORDS];
+    let mut words_seen = 0usize;
+    let mut shingles = Vec::new();
+    let mut offset = 0;
+    for paragraph in &article.paragraphs {
+        let start = offset;
+        offset += term_hashes(
+            paragraph,
+            |hash, i| counts.push((hash, if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 })),
+            |word| {
+                window[words_seen % SHINGLE_WORDS] = word;
+                words_seen += 1;
+                if words_seen >= SHINGLE_WORDS {
+                    let mut bytes = [0u8; 8 * SHINGLE_WORDS];
+                    for k in 0..SHINGLE_WORDS {
+                        let hash = window[(words_seen + k) % SHINGLE_WORDS];
+                        bytes[8 * k..8 * k + 8].copy_from_slice(&hash.to_le_bytes());
+                    }
+                    shingles.push(xxh3_64(&bytes));
                 }
-                hasher.update(word.as_bytes());
-            }
-            hasher.digest()
-        })
-        .collect();
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes
+            },
+        );
+    }
+    // Frequencies are sums of 1, 1.5 and 2, exact in f32, so the merge order cannot change them.
+    counts.sort_unstable_by_key(|&(hash, _)| hash);
+    let mut merged: Vec<(u64, f32)> = Vec::with_capacity(counts.len());
+    for (hash, frequency) in counts {
+        match merged.last_mut() {
+            Some(last) if last.0 == hash => last.1 += frequency,
+            _ => merged.push((hash, frequency)),
+        }
+    }
+    shingles.sort_unstable();
+    shingles.dedup();
+    ArticleTerms { counts: merged, shingles }
 }
 
 /// Inverse document frequency: `ln((N + 1) / df)`. Without the usual `+1` offset, so terms found in most
@@ -161,15 +190,13 @@ impl std::hash::Hasher for HashKeyHasher {
 
 /// Computes the features of every article (in parallel; the result is in article order).
 pub fn extract(articles: &[Article], config: &FeatureConfig) -> (Vec<ArticleFeatures>, DocumentFrequencies) {
-    let counts: Vec<Vec<(u64, f32)>> = articles
-        .par_iter()
-        .map(|a| weighted_terms(a).into_iter().map(|t| (term_hash(&t.text), t.frequency)).collect())
-        .collect();
+    let read: Vec<ArticleTerms> = articles.par_iter().map(article_terms).collect();
+    let counts: Vec<&[(u64, f32)]> = read.iter().map(|r| r.counts.as_slice()).collect();
     // Counted per worker, then merged: a single counting loop was the feature stage's serial part.
     let df: DocumentFrequencies = counts
         .par_iter()
         .fold(DocumentFrequencies::default, |mut df, doc| {
-            for (hash, _) in doc {
+            for (hash, _) in doc.iter() {
                 *df.entry(*hash).or_insert(0) += 1;
             }
             df
@@ -185,11 +212,12 @@ pub fn extract(articles: &[Article], config: &FeatureConfig) -> (Vec<ArticleFeat
     let n = articles.len();
     let features = articles
         .par_iter()
-        .zip(counts.par_iter())
-        .map(|(article, doc)| {
+        .zip(read.par_iter())
+        .map(|(article, read)| {
+            let doc = &read.counts;
             let vector = salient_vector(doc, &df, n, config.salient_terms);
             let event_signature = event_signature(doc, &df, n, config.sketch_terms);
-            let shingles = shingle_hashes(article);
+            let shingles = &read.shingles;
             let copy_signature: CopySignature = shingles.iter().copied().collect();
             ArticleFeatures {
                 vector,
@@ -295,6 +323,19 @@ mod tests {
         let terms = weighted_terms(&article("Putin cancels Paris trip", "Putin will not travel."));
         let putin = terms.iter().find(|t| t.text == "putin").unwrap();
         assert_eq!(putin.frequency, TITLE_WEIGHT + LEAD_WEIGHT);
+    }
+
+    #[test]
+    fn article_terms_match_weighted_terms() {
+        let mut a = article("Putin cancels Paris trip", "Putin will not travel to Paris, the Kremlin said.");
+        a.paragraphs.push("Vladimir Putin's visit was due on 19 October; François Hollande said so.".into());
+        let mut expected: Vec<(u64, f32)> =
+            weighted_terms(&a).iter().map(|t| (term_hash(&t.text), t.frequency)).collect();
+        expected.sort_by_key(|&(hash, _)| hash);
+        let read = article_terms(&a);
+        assert_eq!(read.counts, expected);
+        // 9 + 12 body words, shingles running across the paragraph break.
+        assert_eq!(read.shingles.len(), 9 + 12 - SHINGLE_WORDS + 1);
     }
 
     #[test]

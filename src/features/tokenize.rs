@@ -168,6 +168,94 @@ pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) -> usize {
     count
 }
 
+/// What the per-thread word table remembers of a lowercase word: nothing to emit (a stop word or a single
+/// letter), or the hash of its stem's term.
+const SKIP_WORD: u64 = 0;
+
+thread_local! {
+    /// Lowercase-word hash -> stem term hash (or [`SKIP_WORD`]). Keyed by hash so a hit allocates and compares
+    /// nothing: on 100k synthetic articles the string-keyed stem cache, its allocations and the per-word
+    /// `String`s were most of the feature stage (docs/PERFORMANCE.md).
+    static WORD_TABLE: std::cell::RefCell<std::collections::HashMap<u64, u64, std::hash::BuildHasherDefault<crate::features::HashKeyHasher>>> =
+        std::cell::RefCell::new(std::collections::HashMap::default());
+}
+
+/// The term hash of a lowercase word that is not a number: its stem's hash, or [`SKIP_WORD`].
+fn word_term_hash(lowercase: &str, lowercase_hash: u64) -> u64 {
+    WORD_TABLE.with(|table| {
+        let mut table = table.borrow_mut();
+        if let Some(&hash) = table.get(&lowercase_hash) {
+            return hash;
+        }
+        let hash = if is_stop_word(lowercase) || lowercase.chars().count() < 2 {
+            SKIP_WORD
+        } else {
+            crate::features::term_hash(&STEMMER.stem(lowercase))
+        };
+        if table.len() >= STEM_CACHE_ENTRIES {
+            table.clear();
+        }
+        table.insert(lowercase_hash, hash);
+        hash
+    })
+}
+
+/// Lowercases `word` into `out` (bytewise when it is ASCII, which most news words are).
+fn lowercase_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// The same terms as [`terms`], as `term_hash(&term.text)` values, without building a string per word: the
+/// clustering path needs only the hashes. `each_word` sees the xxh3 hash of every lowercased word, stop words
+/// and numbers included, for the copy view's shingles. Returns the number of words read.
+pub fn term_hashes(text: &str, mut emit: impl FnMut(u64, usize), mut each_word: impl FnMut(u64)) -> usize {
+    let mut lower = String::new();
+    let mut previous_lower = String::new();
+    let mut has_previous = false;
+    let mut scratch = String::new();
+    let mut count = 0;
+    for (index, word) in words(text).enumerate() {
+        count = index + 1;
+        lowercase_into(word, &mut lower);
+        let lower_hash = xxhash_rust::xxh3::xxh3_64(lower.as_bytes());
+        each_word(lower_hash);
+        if word.bytes().any(|b| b.is_ascii_digit()) {
+            has_previous = false;
+            scratch.clear();
+            scratch.push('#');
+            scratch.extend(word.chars().filter(|c| *c != ','));
+            emit(crate::features::term_hash(&scratch), index);
+            continue;
+        }
+        let stem_hash = word_term_hash(&lower, lower_hash);
+        if stem_hash == SKIP_WORD {
+            has_previous = false;
+            continue;
+        }
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            if has_previous {
+                scratch.clear();
+                scratch.push_str(&previous_lower);
+                scratch.push(' ');
+                scratch.push_str(&lower);
+                emit(crate::features::term_hash(&scratch), index);
+            }
+            std::mem::swap(&mut previous_lower, &mut lower);
+            has_previous = true;
+        } else {
+            has_previous = false;
+        }
+        emit(stem_hash, index);
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +283,20 @@ mod tests {
                 "guest"
             ]
         );
+    }
+
+    #[test]
+    fn term_hashes_match_the_terms_they_stand_for() {
+        let text = "Vladimir Putin's trip: the KREMLIN said 1,200 Élysée guests met Angela Merkel, \
+                    François Hollande and the U.N. Security Council in Straße 7b; a I x";
+        let mut expected = Vec::new();
+        let expected_words = terms(text, |t, i| expected.push((crate::features::term_hash(&t.text), i)));
+        let mut got = Vec::new();
+        let mut word_hashes = 0;
+        let got_words = term_hashes(text, |h, i| got.push((h, i)), |_| word_hashes += 1);
+        assert_eq!(got, expected);
+        assert_eq!(got_words, expected_words);
+        assert_eq!(word_hashes, expected_words);
     }
 
     #[test]
