@@ -53,8 +53,7 @@ fn lsh_and_clustering(c: &mut Criterion) {
     let mut group = c.benchmark_group("lsh+cluster");
     for n in [2000usize, 8000] {
         let articles = synthetic_articles(n);
-        let (features, _) = extract(&articles, &FeatureConfig::default());
-        let event: Vec<_> = features.iter().map(|f| f.event_signature).collect();
+        let (features, event, _) = extract(&articles, &FeatureConfig::default());
         let copy: Vec<_> = features.iter().map(|f| f.copy_signature).collect();
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("LSH build+query", n), &n, |b, _| {

@@ -31,6 +31,17 @@ pub struct Article {
     pub duplicate_ids: Vec<String>,
     #[serde(skip)]
     pub source: SourceLocation,
+    /// Where the record starts in its file, for records read from JSON Lines files: the body is read again
+    /// from there when it is needed after clustering dropped it.
+    #[serde(skip)]
+    pub byte_offset: Option<u64>,
+    /// True once the body has been dropped to save memory (`paragraphs` is then empty); see
+    /// [`crate::pipeline::load_bodies`].
+    #[serde(skip)]
+    pub body_dropped: bool,
+    /// The opening of the body, kept for [`Article::headline`] when the body is dropped and there is no title.
+    #[serde(skip)]
+    pub excerpt: Option<String>,
     pub url: Option<String>,
     pub outlet: Option<String>,
     pub title: Option<String>,
@@ -51,6 +62,9 @@ impl Article {
             doc_id,
             duplicate_ids: Vec::new(),
             source,
+            byte_offset: None,
+            body_dropped: false,
+            excerpt: None,
             url: None,
             outlet: None,
             title: None,
@@ -64,6 +78,19 @@ impl Article {
     /// The body as one string, paragraphs separated by a blank line.
     pub fn body(&self) -> String {
         self.paragraphs.join("\n\n")
+    }
+
+    /// Drops the body to save memory, keeping what [`Article::headline`] needs. Articles read from stdin keep
+    /// theirs: they cannot be read again.
+    pub fn drop_body(&mut self) {
+        if self.source.path == "-" || self.body_dropped {
+            return;
+        }
+        if self.title.is_none() {
+            self.excerpt = self.paragraphs.first().map(|p| p.chars().take(91).collect());
+        }
+        self.paragraphs = Vec::new();
+        self.body_dropped = true;
     }
 
     /// Every input id this article stands for: its own, then the merged duplicates.
@@ -81,7 +108,10 @@ impl Article {
         if let Some(title) = self.title.as_deref().filter(|t| !t.trim().is_empty()) {
             return title.to_string();
         }
-        let first = self.paragraphs.first().map(String::as_str).unwrap_or("");
+        let first = match &self.excerpt {
+            Some(excerpt) => excerpt.as_str(),
+            None => self.paragraphs.first().map(String::as_str).unwrap_or(""),
+        };
         let mut cut: String = first.chars().take(90).collect();
         if first.chars().count() > 90 {
             cut.push_str("...");

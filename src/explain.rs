@@ -1,7 +1,10 @@
 //! Why two articles are, or are not, in one story: the evidence at each stage of the pipeline.
 
+use crate::article::Article;
 use crate::cluster::{verify_pair, ClusterConfig, Verdict};
-use crate::features::{term_hash, weighted_terms, TermKind};
+use crate::features::{
+    article_terms, event_signature, keyed_counts, term_hash, term_key, weighted_terms, TermKey, TermKind,
+};
 use crate::pipeline::Clustering;
 use minhash_rs::prelude::*;
 use serde::Serialize;
@@ -48,13 +51,26 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
     let articles = clustering.articles();
     let (a, b) = (&articles[lhs as usize], &articles[rhs as usize]);
     let (fa, fb) = (&clustering.features[lhs as usize], &clustering.features[rhs as usize]);
-    let weights_b: HashMap<u64, f32> = fb.vector.iter().copied().collect();
-    let weights_a: HashMap<u64, f32> = fa.vector.iter().copied().collect();
-    let mut shared: Vec<SharedTerm> = weighted_terms(a)
+    // The bodies were dropped after clustering; an article that cannot be read again shows no terms.
+    let a_text = clustering.with_body(lhs).unwrap_or_else(|_| a.clone());
+    let b_text = clustering.with_body(rhs).unwrap_or_else(|_| b.clone());
+    let weights_b: HashMap<TermKey, f32> = fb.vector.iter().collect();
+    let weights_a: HashMap<TermKey, f32> = fa.vector.iter().collect();
+    let event_signature = |article: &Article| {
+        let counts = keyed_counts(&article_terms(article).counts);
+        event_signature(
+            &counts,
+            &clustering.document_frequencies,
+            articles.len(),
+            clustering.feature_config.sketch_terms,
+        )
+    };
+    let (event_a, event_b) = (event_signature(&a_text), event_signature(&b_text));
+    let mut shared: Vec<SharedTerm> = weighted_terms(&a_text)
         .into_iter()
         .filter_map(|t| {
-            let hash = term_hash(&t.text);
-            let contribution = weights_a.get(&hash)? * weights_b.get(&hash)?;
+            let key = term_key(term_hash(&t.text));
+            let contribution = weights_a.get(&key)? * weights_b.get(&key)?;
             Some(SharedTerm { term: t.surface, kind: kind_name(t.kind), contribution })
         })
         .collect();
@@ -112,7 +128,7 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
         rhs_story: sb.id.clone(),
         same_story,
         shared_terms: shared,
-        event_jaccard_estimate: fa.event_signature.estimate_jaccard_index(&fb.event_signature),
+        event_jaccard_estimate: event_a.estimate_jaccard_index(&event_b),
         copy_jaccard_estimate: fa.copy_signature.estimate_jaccard_index(&fb.copy_signature),
         cosine,
         containment,

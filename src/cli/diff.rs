@@ -68,9 +68,13 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
                 bail!("no story {id:?} among the {} stories of the inputs", clustering.stories.len());
             };
             rejected = clustering.ingested.rejected.len();
-            let members: Vec<&crate::article::Article> =
-                story.members.iter().map(|&m| &clustering.articles()[m as usize]).collect();
-            diff_story(&members)
+            let members = story
+                .members
+                .iter()
+                .map(|&m| clustering.with_body(m))
+                .collect::<Result<Vec<_>, String>>()
+                .map_err(|message| anyhow::anyhow!("cannot read the article again: {message}"))?;
+            diff_story(&members.iter().collect::<Vec<_>>())
         }
         None => {
             check_paths(&args.paths)?;

@@ -107,7 +107,7 @@ fn stats(diffs: &[(StoryDiff, Duration)]) -> ReportStats {
 }
 
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
-    let (ingested, stories, singletons, code) = match &args.stories {
+    let (source, stories, singletons, code) = match &args.stories {
         Some(path) => {
             check_paths(&args.paths)?;
             let (ingested, _, _) = crate::pipeline::prepare(&args.paths);
@@ -118,7 +118,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
             } else {
                 crate::exit::OK
             };
-            (ingested, stories, singletons, code)
+            (Articles::InMemory(ingested), stories, singletons, code)
         }
         None => {
             let (clustering, _) = args.options.cluster(&args.paths)?;
@@ -130,7 +130,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
                 .map(|s| (s.id.clone(), s.members.iter().map(|&m| m as usize).collect()))
                 .collect();
             let singletons = clustering.summary.singletons;
-            (clustering.ingested, stories, singletons, code)
+            (Articles::Clustered(Box::new(clustering)), stories, singletons, code)
         }
     };
     if stories.is_empty() {
@@ -140,13 +140,18 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
         .with_context(|| format!("cannot create {}", args.output.display()))?;
     let diffs: Vec<(StoryDiff, Duration)> = stories
         .par_iter()
-        .map(|(_, members)| {
+        .map(|(id, members)| {
             let started = Instant::now();
-            let articles: Vec<&Article> = members.iter().map(|&m| &ingested.articles[m]).collect();
+            let articles = members
+                .iter()
+                .map(|&m| source.article(m))
+                .collect::<Result<Vec<_>>>()
+                .with_context(|| format!("story {id}"))?;
+            let articles: Vec<&Article> = articles.iter().map(|a| a.as_ref()).collect();
             let diff = diff_story(&articles);
-            (diff, started.elapsed())
+            Ok((diff, started.elapsed()))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     // Page names come from the position, never from titles or ids, so no input can name a path.
     let pages: Vec<String> = (1..=stories.len()).map(|n| format!("story-{n}.html")).collect();
     for ((diff, _), page) in diffs.iter().zip(&pages) {
@@ -159,7 +164,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
         .map(|(((id, _), (diff, _)), page)| IndexEntry { id, page, diff })
         .collect();
     let index = args.output.join("index.html");
-    write_file(&index, |w| write_index_html(&entries, singletons, ingested.rejected.len(), w))?;
+    write_file(&index, |w| write_index_html(&entries, singletons, source.rejected(), w))?;
 
     let stats = stats(&diffs);
     if args.json {
@@ -192,4 +197,30 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
         )?;
     }
     Ok(code)
+}
+
+/// Where a story's articles come from: read into memory for `--stories`, or a clustering that dropped the
+/// bodies and reads each story's again while its diff is made.
+enum Articles {
+    InMemory(crate::ingest::Ingested),
+    Clustered(Box<crate::pipeline::Clustering>),
+}
+
+impl Articles {
+    fn article(&self, index: usize) -> Result<std::borrow::Cow<'_, Article>> {
+        match self {
+            Articles::InMemory(ingested) => Ok(std::borrow::Cow::Borrowed(&ingested.articles[index])),
+            Articles::Clustered(clustering) => clustering
+                .with_body(index as u32)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|message| anyhow::anyhow!("cannot read the article again: {message}")),
+        }
+    }
+
+    fn rejected(&self) -> usize {
+        match self {
+            Articles::InMemory(ingested) => ingested.rejected.len(),
+            Articles::Clustered(clustering) => clustering.ingested.rejected.len(),
+        }
+    }
 }

@@ -54,12 +54,62 @@ impl Default for FeatureConfig {
     }
 }
 
+/// A term as the clustering path stores it: the low 32 bits of its xxh3 hash. At 1M articles and some 10M
+/// distinct terms a few thousand rare terms share a key, which moves no similarity measurably; the full
+/// 64-bit hashes would double the largest part of memory (docs/PERFORMANCE.md).
+pub type TermKey = u32;
+
+pub fn term_key(hash: u64) -> TermKey {
+    hash as u32
+}
+
+/// Weights are stored in 16-bit fixed point: an L2-normalised weight is in [0, 1], and a step of 1/65535
+/// changes a cosine by less than 0.001.
+const WEIGHT_SCALE: f32 = 65535.0;
+
+/// An article's salient terms with L2-normalised weights, sorted by key: 6 bytes a term.
+#[derive(Debug, Clone, Default)]
+pub struct TermVector {
+    pub keys: Box<[TermKey]>,
+    weights: Box<[u16]>,
+}
+
+impl TermVector {
+    /// From (key, weight) pairs sorted by key, weights L2-normalised.
+    pub fn new(terms: &[(TermKey, f32)]) -> Self {
+        TermVector {
+            keys: terms.iter().map(|&(key, _)| key).collect(),
+            weights: terms.iter().map(|&(_, w)| (w.clamp(0.0, 1.0) * WEIGHT_SCALE).round() as u16).collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn weight(&self, index: usize) -> f32 {
+        f32::from(self.weights[index]) / WEIGHT_SCALE
+    }
+
+    /// (key, weight) pairs, sorted by key.
+    pub fn iter(&self) -> impl Iterator<Item = (TermKey, f32)> + '_ {
+        (0..self.len()).map(|i| (self.keys[i], self.weight(i)))
+    }
+}
+
+/// The event view's LSH band hashes (low 32 bits of minhash-rs's band hashes), kept only until the candidate
+/// search is done: 512 bytes an article instead of the 1 KiB signature.
+pub type EventBands = [u32; crate::sketch::EVENT_BANDS];
+
 /// The features of one article, all that clustering needs of it once its text is gone.
 #[derive(Debug, Clone)]
 pub struct ArticleFeatures {
-    /// Salient terms as (term hash, weight), sorted by hash, L2-normalised.
-    pub vector: Vec<(u64, f32)>,
-    pub event_signature: EventSignature,
+    /// Salient terms, sorted by key, L2-normalised.
+    pub vector: TermVector,
     pub copy_signature: CopySignature,
     /// Distinct shingles in the copy view; 0 when the body is shorter than one shingle.
     pub shingle_count: u32,
@@ -166,11 +216,12 @@ pub fn idf(documents: usize, document_frequency: u32) -> f32 {
     ((documents as f32 + 1.0) / document_frequency.max(1) as f32).ln()
 }
 
-/// Document frequencies of every term over the corpus, keyed by term hash.
-pub type DocumentFrequencies = HashMap<u64, u32, std::hash::BuildHasherDefault<HashKeyHasher>>;
+/// Document frequencies of every term over the corpus, keyed by term key.
+pub type DocumentFrequencies = HashMap<TermKey, u32, std::hash::BuildHasherDefault<HashKeyHasher>>;
 
-/// A hasher for keys that are already 64-bit hashes (term hashes, band hashes): it passes them through. The
-/// default SipHash of each key was a visible share of the feature stage at 100k articles (docs/PERFORMANCE.md).
+/// A hasher for keys that are already hashes (term keys, band hashes): it passes 64-bit ones through and
+/// spreads 32-bit ones over the high bits the table probes with. The default SipHash of each key was a
+/// visible share of the feature stage at 100k articles (docs/PERFORMANCE.md).
 #[derive(Default)]
 pub struct HashKeyHasher(u64);
 
@@ -186,64 +237,127 @@ impl std::hash::Hasher for HashKeyHasher {
     fn write_u64(&mut self, value: u64) {
         self.0 = value;
     }
+    fn write_u32(&mut self, value: u32) {
+        self.0 = u64::from(value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
-/// Computes the features of every article (in parallel; the result is in article order).
-pub fn extract(articles: &[Article], config: &FeatureConfig) -> (Vec<ArticleFeatures>, DocumentFrequencies) {
-    let read: Vec<ArticleTerms> = articles.par_iter().map(article_terms).collect();
-    let counts: Vec<&[(u64, f32)]> = read.iter().map(|r| r.counts.as_slice()).collect();
-    // Counted per worker, then merged: a single counting loop was the feature stage's serial part.
-    let df: DocumentFrequencies = counts
-        .par_iter()
-        .fold(DocumentFrequencies::default, |mut df, doc| {
-            for (hash, _) in doc.iter() {
-                *df.entry(*hash).or_insert(0) += 1;
-            }
-            df
-        })
-        .reduce(DocumentFrequencies::default, |mut lhs, rhs| {
-            let (mut big, small) =
-                if lhs.len() >= rhs.len() { (lhs, rhs) } else { (rhs, std::mem::take(&mut lhs)) };
-            for (hash, count) in small {
-                *big.entry(hash).or_insert(0) += count;
-            }
-            big
-        });
+/// An article's event-view counts by term key: (key, zone-weighted frequency), sorted by key.
+pub type TermCounts = Vec<(TermKey, f32)>;
+
+/// What clustering keeps of an article's text before the document frequencies are known.
+pub struct ReadArticle {
+    pub counts: TermCounts,
+    pub copy_signature: CopySignature,
+    pub shingle_count: u32,
+}
+
+impl ReadArticle {
+    /// Reads an article's words once for both views.
+    pub fn read(article: &Article) -> Self {
+        let terms = article_terms(article);
+        let (copy_signature, shingle_count) = copy_view(&terms.shingles);
+        ReadArticle { counts: keyed_counts(&terms.counts), copy_signature, shingle_count }
+    }
+}
+
+/// Term counts keyed by [`TermKey`], merged where two hashes share a key.
+pub fn keyed_counts(counts: &[(u64, f32)]) -> TermCounts {
+    let mut keyed: Vec<(TermKey, f32)> = counts.iter().map(|&(hash, tf)| (term_key(hash), tf)).collect();
+    keyed.sort_unstable_by_key(|&(key, _)| key);
+    let mut merged: Vec<(TermKey, f32)> = Vec::with_capacity(keyed.len());
+    for (key, tf) in keyed {
+        match merged.last_mut() {
+            Some(last) if last.0 == key => last.1 += tf,
+            _ => merged.push((key, tf)),
+        }
+    }
+    merged
+}
+
+/// Counts in how many articles each term occurs, in parallel (a single counting loop was the feature stage's
+/// serial part).
+pub fn document_frequencies<'a>(
+    docs: impl rayon::iter::ParallelIterator<Item = &'a [(TermKey, f32)]>,
+) -> DocumentFrequencies {
+    docs.fold(DocumentFrequencies::default, |mut df, doc| {
+        for (key, _) in doc {
+            *df.entry(*key).or_insert(0) += 1;
+        }
+        df
+    })
+    .reduce(DocumentFrequencies::default, merge_frequencies)
+}
+
+/// Adds the smaller table into the larger.
+pub fn merge_frequencies(mut lhs: DocumentFrequencies, mut rhs: DocumentFrequencies) -> DocumentFrequencies {
+    if lhs.len() < rhs.len() {
+        std::mem::swap(&mut lhs, &mut rhs);
+    }
+    for (key, count) in rhs {
+        *lhs.entry(key).or_insert(0) += count;
+    }
+    lhs
+}
+
+/// The copy view of an article: its MinHash signature and shingle count.
+pub fn copy_view(shingles: &[u64]) -> (CopySignature, u32) {
+    (shingles.iter().copied().collect(), shingles.len() as u32)
+}
+
+/// The event view of one article from its counts and the corpus document frequencies: the salient-term vector
+/// and the LSH band hashes.
+pub fn event_view(
+    counts: &[(TermKey, f32)],
+    df: &DocumentFrequencies,
+    documents: usize,
+    config: &FeatureConfig,
+) -> (TermVector, EventBands) {
+    let vector = salient_vector(counts, df, documents, config.salient_terms);
+    let signature = event_signature(counts, df, documents, config.sketch_terms);
+    let bands = if signature.is_empty() {
+        [0; crate::sketch::EVENT_BANDS]
+    } else {
+        signature.band_hashes::<{ crate::sketch::EVENT_BANDS }>().map(|hash| hash as u32)
+    };
+    (vector, bands)
+}
+
+/// Computes the features of articles held in memory (in parallel; the result is in article order), with the
+/// event band hashes and the document frequencies. The clustering pipeline does the same in streaming passes
+/// (`pipeline::cluster_paths`).
+pub fn extract(
+    articles: &[Article],
+    config: &FeatureConfig,
+) -> (Vec<ArticleFeatures>, Vec<EventBands>, DocumentFrequencies) {
+    let read: Vec<ReadArticle> = articles.par_iter().map(ReadArticle::read).collect();
+    let df = document_frequencies(read.par_iter().map(|r| r.counts.as_slice()));
     let n = articles.len();
-    let features = articles
+    let (features, bands) = articles
         .par_iter()
-        .zip(read.par_iter())
+        .zip(read.into_par_iter())
         .map(|(article, read)| {
-            let doc = &read.counts;
-            let vector = salient_vector(doc, &df, n, config.salient_terms);
-            let event_signature = event_signature(doc, &df, n, config.sketch_terms);
-            let shingles = &read.shingles;
-            let copy_signature: CopySignature = shingles.iter().copied().collect();
-            ArticleFeatures {
-                vector,
-                event_signature,
-                copy_signature,
-                shingle_count: shingles.len() as u32,
-                date: article.date,
-            }
+            let (vector, bands) = event_view(&read.counts, &df, n, config);
+            let ReadArticle { copy_signature, shingle_count, .. } = read;
+            (ArticleFeatures { vector, copy_signature, shingle_count, date: article.date }, bands)
         })
-        .collect();
-    (features, df)
+        .unzip();
+    (features, bands, df)
 }
 
-/// The top `keep` TF-IDF terms of one article, L2-normalised and sorted by hash. Terms found in only this
+/// The top `keep` TF-IDF terms of one article, L2-normalised and sorted by key. Terms found in only this
 /// article are left out: they cannot link it to anything and would crowd out the terms that can.
 pub fn salient_vector(
-    doc: &[(u64, f32)],
+    doc: &[(TermKey, f32)],
     df: &DocumentFrequencies,
     documents: usize,
     keep: usize,
-) -> Vec<(u64, f32)> {
-    let mut weighted: Vec<(u64, f32)> = doc
+) -> TermVector {
+    let mut weighted: Vec<(TermKey, f32)> = doc
         .iter()
-        .filter_map(|&(hash, tf)| {
-            let d = *df.get(&hash)?;
-            (d >= 2).then(|| (hash, (1.0 + tf.ln()) * idf(documents, d)))
+        .filter_map(|&(key, tf)| {
+            let d = *df.get(&key)?;
+            (d >= 2).then(|| (key, (1.0 + tf.ln()) * idf(documents, d)))
         })
         .filter(|(_, w)| *w > 0.0)
         .collect();
@@ -253,45 +367,45 @@ pub fn salient_vector(
     if norm > 0.0 {
         weighted.iter_mut().for_each(|(_, w)| *w /= norm);
     }
-    weighted.sort_by_key(|(hash, _)| *hash);
-    weighted
+    weighted.sort_by_key(|(key, _)| *key);
+    TermVector::new(&weighted)
 }
 
 /// MinHash of the article's `keep` most prominent terms, ranked by raw frequency times IDF. Raw rather than
 /// dampened frequency here: the names a report repeats (the people, places and bodies of the event) are the ones
 /// other reports of it share, and the measured LSH recall is higher with them (docs/EVALUATION.md).
-fn event_signature(
-    doc: &[(u64, f32)],
+pub fn event_signature(
+    doc: &[(TermKey, f32)],
     df: &DocumentFrequencies,
     documents: usize,
     keep: usize,
 ) -> EventSignature {
-    let mut ranked: Vec<(u64, f32)> = doc
+    let mut ranked: Vec<(TermKey, f32)> = doc
         .iter()
-        .filter_map(|&(hash, tf)| {
-            let d = *df.get(&hash)?;
-            (d >= 2).then(|| (hash, tf * idf(documents, d)))
+        .filter_map(|&(key, tf)| {
+            let d = *df.get(&key)?;
+            (d >= 2).then(|| (key, tf * idf(documents, d)))
         })
         .collect();
     ranked.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
-    ranked.into_iter().take(keep).map(|(hash, _)| hash).collect()
+    ranked.into_iter().take(keep).map(|(key, _)| u64::from(key)).collect()
 }
 
-/// Cosine similarity of two L2-normalised sparse vectors sorted by term hash.
-pub fn cosine(lhs: &[(u64, f32)], rhs: &[(u64, f32)]) -> f32 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+/// Cosine similarity of two L2-normalised sparse vectors.
+pub fn cosine(lhs: &TermVector, rhs: &TermVector) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0u64);
     while i < lhs.len() && j < rhs.len() {
-        match lhs[i].0.cmp(&rhs[j].0) {
+        match lhs.keys[i].cmp(&rhs.keys[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                sum += lhs[i].1 * rhs[j].1;
+                sum += u64::from(lhs.weights[i]) * u64::from(rhs.weights[j]);
                 i += 1;
                 j += 1;
             }
         }
     }
-    sum.min(1.0)
+    (sum as f32 / (WEIGHT_SCALE * WEIGHT_SCALE)).min(1.0)
 }
 
 /// Estimated share of the smaller article's shingles found in the other, from the signatures' Jaccard estimate
@@ -346,7 +460,7 @@ mod tests {
             article("Hurricane Matthew hits Haiti", "Hurricane Matthew made landfall in Haiti, killing hundreds of people and flattening homes."),
             article("Haiti death toll rises after hurricane", "The hurricane killed hundreds in Haiti, officials said, as aid groups reached flattened towns."),
         ];
-        let (features, _) = extract(&articles, &FeatureConfig::default());
+        let (features, _, _) = extract(&articles, &FeatureConfig::default());
         let same = cosine(&features[0].vector, &features[1].vector);
         let other = cosine(&features[0].vector, &features[2].vector);
         assert!(same > 0.3 && other < 0.05, "same {same}, other {other}");
@@ -358,7 +472,7 @@ mod tests {
         let text = "the quick brown fox jumps over the lazy dog while the farmer sleeps under a tree near the old barn by the river bank in the warm afternoon sun of late summer";
         let lhs = article("a", text);
         let rhs = article("b", &text[..text.len() / 2 + 20]);
-        let (features, _) = extract(&[lhs, rhs], &FeatureConfig::default());
+        let (features, _, _) = extract(&[lhs, rhs], &FeatureConfig::default());
         assert!(estimated_containment(&features[0], &features[1]) > 0.7);
     }
 }

@@ -19,12 +19,23 @@ pub fn read_json_lines(display: &str, text: &str, out: &mut Ingested) {
             continue;
         }
         let location = SourceLocation { path: display.to_string(), record: Some(line_number) };
-        match serde_json::from_str::<Value>(line) {
-            Ok(value) => push_record(value, location, out),
-            Err(err) => out
-                .rejected
-                .push(Rejected { location: location.to_string(), reason: format!("invalid JSON: {err}") }),
+        match parse_line(line, location, &mut out.warnings) {
+            Ok(article) => out.articles.push(article),
+            Err(rejected) => out.rejected.push(rejected),
         }
+    }
+}
+
+/// One JSON Lines record: an article, or the reason it is not one.
+pub fn parse_line(
+    line: &str,
+    location: SourceLocation,
+    warnings: &mut Vec<Warning>,
+) -> Result<Article, Rejected> {
+    match serde_json::from_str::<Value>(line) {
+        Ok(value) => article_from_record(value, location.clone(), warnings)
+            .map_err(|reason| Rejected { location: location.to_string(), reason }),
+        Err(err) => Err(Rejected { location: location.to_string(), reason: format!("invalid JSON: {err}") }),
     }
 }
 

@@ -51,30 +51,66 @@ pub fn strip_credits(paragraph: &str) -> String {
 /// Drops paragraphs that recur verbatim across many articles of one outlet (see
 /// [`LEARNED_BOILERPLATE_MIN_ARTICLES`]). Returns how many paragraphs were dropped.
 pub fn remove_learned_boilerplate(articles: &mut [Article]) -> usize {
-    let mut counts: HashMap<(&str, u64), usize> = HashMap::new();
-    for article in articles.iter() {
-        let Some(outlet) = article.outlet.as_deref() else { continue };
-        let distinct: HashSet<u64> = article.paragraphs.iter().map(|p| xxh3_64(p.as_bytes())).collect();
-        for hash in distinct {
-            *counts.entry((outlet, hash)).or_insert(0) += 1;
+    let hashes: Vec<Vec<u64>> = articles.iter().map(paragraph_hashes).collect();
+    let learned = LearnedBoilerplate::learn(articles, &hashes);
+    articles.iter_mut().map(|article| learned.strip(article)).sum()
+}
+
+/// The hashes of an article's paragraphs, distinct, for learning boilerplate (empty without an outlet).
+pub fn paragraph_hashes(article: &Article) -> Vec<u64> {
+    if article.outlet.is_none() {
+        return Vec::new();
+    }
+    let mut hashes: Vec<u64> = article.paragraphs.iter().map(|p| xxh3_64(p.as_bytes())).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
+}
+
+/// Paragraphs that at least [`LEARNED_BOILERPLATE_MIN_ARTICLES`] articles of one outlet share, by hash.
+#[derive(Debug, Clone, Default)]
+pub struct LearnedBoilerplate {
+    paragraphs: HashSet<(String, u64)>,
+}
+
+impl LearnedBoilerplate {
+    /// Learns from each article's outlet and its [`paragraph_hashes`].
+    pub fn learn(articles: &[Article], hashes: &[Vec<u64>]) -> Self {
+        let mut counts: HashMap<(&str, u64), usize> = HashMap::new();
+        for (article, hashes) in articles.iter().zip(hashes) {
+            let Some(outlet) = article.outlet.as_deref() else { continue };
+            for &hash in hashes {
+                *counts.entry((outlet, hash)).or_insert(0) += 1;
+            }
         }
+        let paragraphs = counts
+            .into_iter()
+            .filter(|(_, n)| *n >= LEARNED_BOILERPLATE_MIN_ARTICLES)
+            .map(|((outlet, hash), _)| (outlet.to_string(), hash))
+            .collect();
+        LearnedBoilerplate { paragraphs }
     }
-    let learned: HashSet<(String, u64)> = counts
-        .into_iter()
-        .filter(|(_, n)| *n >= LEARNED_BOILERPLATE_MIN_ARTICLES)
-        .map(|((outlet, hash), _)| (outlet.to_string(), hash))
-        .collect();
-    if learned.is_empty() {
-        return 0;
+
+    pub fn is_empty(&self) -> bool {
+        self.paragraphs.is_empty()
     }
-    let mut dropped = 0;
-    for article in articles.iter_mut() {
-        let Some(outlet) = article.outlet.clone() else { continue };
+
+    /// Whether an article with these paragraph hashes holds any learned paragraph.
+    pub fn applies_to(&self, outlet: Option<&str>, hashes: &[u64]) -> bool {
+        let Some(outlet) = outlet else { return false };
+        !self.is_empty() && hashes.iter().any(|&hash| self.paragraphs.contains(&(outlet.to_string(), hash)))
+    }
+
+    /// Drops the learned paragraphs from an article and returns how many were dropped.
+    pub fn strip(&self, article: &mut Article) -> usize {
+        if self.is_empty() {
+            return 0;
+        }
+        let Some(outlet) = article.outlet.clone() else { return 0 };
         let before = article.paragraphs.len();
-        article.paragraphs.retain(|p| !learned.contains(&(outlet.clone(), xxh3_64(p.as_bytes()))));
-        dropped += before - article.paragraphs.len();
+        article.paragraphs.retain(|p| !self.paragraphs.contains(&(outlet.clone(), xxh3_64(p.as_bytes()))));
+        before - article.paragraphs.len()
     }
-    dropped
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@ mod boilerplate;
 mod dedup;
 
 pub use boilerplate::{
-    is_boilerplate_paragraph, remove_learned_boilerplate, strip_credits, LEARNED_BOILERPLATE_MIN_ARTICLES,
+    is_boilerplate_paragraph, paragraph_hashes, remove_learned_boilerplate, strip_credits,
+    LearnedBoilerplate, LEARNED_BOILERPLATE_MIN_ARTICLES,
 };
-pub use dedup::merge_exact_duplicates;
+pub use dedup::{apply_merges, duplicate_targets, merge_exact_duplicates, text_key};
 
 use crate::article::Article;
 use unicode_normalization::UnicodeNormalization;

@@ -1,18 +1,14 @@
 //! Candidate search: which pairs of articles are worth comparing, found by LSH banding over MinHash signatures.
 
-use crate::features::{CopySignature, EventSignature};
+#[cfg(test)]
+use crate::features::EventSignature;
+use crate::features::{CopySignature, EventBands};
 use minhash_rs::prelude::*;
 use rayon::prelude::*;
 use std::hash::BuildHasherDefault;
 
-/// Finds candidate pairs among signatures. A trait so the banded index can be swapped (for a disk-backed or
-/// sharded one) without touching clustering.
-pub trait CandidateSearch<const P: usize>: Sync {
-    /// Unordered pairs `(i, j)` with `i < j`, sorted, without repeats.
-    fn candidate_pairs(&self, signatures: &[MinHash<u32, P>]) -> Vec<(u32, u32)>;
-}
-
-/// Banded LSH over `minhash-rs`'s `LshIndex`, with `BANDS` bands of `P / BANDS` rows.
+/// Banded LSH over MinHash signatures, with `BANDS` bands of `P / BANDS` rows. minhash-rs computes the
+/// signatures and their band hashes; the buckets are this module's own (see [`Buckets`]).
 ///
 /// A pair with Jaccard `J` becomes a candidate with probability `1 - (1 - J^r)^b`.
 #[derive(Debug, Clone)]
@@ -22,6 +18,15 @@ pub struct BandedLsh<const P: usize, const BANDS: usize> {
     pub max_candidates_per_article: usize,
 }
 
+/// Band hashes of one signature, cut to their low 32 bits: two unrelated articles share one by chance with
+/// probability 2^-32 per band, a few thousand extra candidates at a million articles, all of them verified.
+pub fn band_hashes<const P: usize, const BANDS: usize>(signature: &MinHash<u32, P>) -> [u32; BANDS] {
+    if signature.is_empty() {
+        return [0; BANDS];
+    }
+    signature.band_hashes::<BANDS>().map(|hash| hash as u32)
+}
+
 impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
     pub const ROWS: usize = P / BANDS;
 
@@ -29,38 +34,35 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
     pub fn detection_probability(jaccard: f64) -> f64 {
         1.0 - (1.0 - jaccard.powi(Self::ROWS as i32)).powi(BANDS as i32)
     }
-}
 
-impl<const P: usize, const BANDS: usize> CandidateSearch<P> for BandedLsh<P, BANDS> {
-    fn candidate_pairs(&self, signatures: &[MinHash<u32, P>]) -> Vec<(u32, u32)> {
-        let live: Vec<u32> =
-            (0..signatures.len() as u32).filter(|&i| !signatures[i as usize].is_empty()).collect();
-        let band_hashes: Vec<[u64; BANDS]> =
-            live.par_iter().map(|&i| signatures[i as usize].band_hashes::<BANDS>()).collect();
-        let buckets = Buckets::build(&band_hashes);
-        let mut pairs: Vec<(u32, u32)> = band_hashes
+    /// Candidate pairs among signatures: unordered `(i, j)` with `i < j`, sorted, without repeats.
+    pub fn candidate_pairs(&self, signatures: &[MinHash<u32, P>]) -> Vec<(u32, u32)> {
+        let bands: Vec<[u32; BANDS]> = signatures.par_iter().map(band_hashes::<P, BANDS>).collect();
+        self.candidate_pairs_from_bands(&bands)
+    }
+
+    /// The same from band hashes computed earlier (all zero for an empty signature, which pairs with nothing).
+    pub fn candidate_pairs_from_bands(&self, bands: &[[u32; BANDS]]) -> Vec<(u32, u32)> {
+        let live: Vec<u32> = (0..bands.len() as u32).filter(|&i| bands[i as usize] != [0; BANDS]).collect();
+        let buckets = Buckets::build(bands, &live);
+        let mut pairs: Vec<(u32, u32)> = live
             .par_iter()
-            .enumerate()
-            .map_init(Vec::new, |scratch: &mut Vec<u32>, (slot, hashes)| {
+            .map_init(Vec::new, |scratch: &mut Vec<u32>, &i| {
                 scratch.clear();
-                for (band, &hash) in hashes.iter().enumerate() {
-                    scratch.extend(buckets.get(band, hash).iter().filter(|&&other| other as usize != slot));
+                for (band, &hash) in bands[i as usize].iter().enumerate() {
+                    scratch.extend(buckets.get(band, hash).iter().filter(|&&other| other != i));
                 }
                 scratch.sort_unstable();
-                // (collisions, slot): most colliding bands first, ties by position, as minhash-rs orders them.
+                // (collisions, article): most colliding bands first, ties by position, as minhash-rs orders them.
                 let mut counted: Vec<(u32, u32)> = Vec::new();
                 for run in scratch.chunk_by(|a, b| a == b) {
                     counted.push((run.len() as u32, run[0]));
                 }
                 counted.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                let i = live[slot];
                 counted
                     .into_iter()
                     .take(self.max_candidates_per_article)
-                    .map(|(_, other)| {
-                        let j = live[other as usize];
-                        (i.min(j), i.max(j))
-                    })
+                    .map(|(_, j)| (i.min(j), i.max(j)))
                     .collect::<Vec<_>>()
             })
             .flatten()
@@ -76,49 +78,49 @@ impl<const P: usize, const BANDS: usize> CandidateSearch<P> for BandedLsh<P, BAN
 /// articles; measured on 10k synthetic articles, its queries took 1.8 s against 0.1 s here, for the same
 /// candidates (docs/PERFORMANCE.md).
 struct Buckets {
-    /// Slots, grouped by bucket.
-    slots: Vec<u32>,
-    /// (band, hash) key -> range in `slots`.
+    /// Article indices, grouped by bucket; buckets of one are left out (they collide with nothing).
+    members: Vec<u32>,
+    /// (band, hash) key -> range in `members`.
     ranges: std::collections::HashMap<u64, (u32, u32), BuildHasherDefault<crate::features::HashKeyHasher>>,
 }
 
-fn bucket_key(band: usize, hash: u64) -> u64 {
-    // Band hashes of different bands must not meet: mix the band in (a multiplicative odd constant).
-    hash ^ (band as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+fn bucket_key(band: usize, hash: u32) -> u64 {
+    // One-to-one (an odd multiplier), spreading the bits over the high end the table probes with.
+    (u64::from(hash) | ((band as u64) << 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 impl Buckets {
-    fn build<const BANDS: usize>(band_hashes: &[[u64; BANDS]]) -> Self {
-        let mut entries: Vec<(u64, u32)> = band_hashes
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(slot, hashes)| {
-                hashes.iter().enumerate().map(move |(band, &hash)| (bucket_key(band, hash), slot as u32))
-            })
-            .collect();
-        entries.par_sort_unstable();
-        let mut ranges =
-            std::collections::HashMap::with_capacity_and_hasher(entries.len() / 2, Default::default());
-        let mut start = 0usize;
-        for run in entries.chunk_by(|a, b| a.0 == b.0) {
-            if run.len() > 1 {
-                ranges.insert(run[0].0, (start as u32, run.len() as u32));
+    /// Built one band at a time, so the sort buffer is one band's entries (8 bytes an article), not all bands'.
+    fn build<const BANDS: usize>(bands: &[[u32; BANDS]], live: &[u32]) -> Self {
+        let mut members = Vec::new();
+        let mut ranges = std::collections::HashMap::default();
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(live.len());
+        // A column of the band table per step: the index is the band, not a position in one slice.
+        #[allow(clippy::needless_range_loop)]
+        for band in 0..BANDS {
+            entries.clear();
+            entries.extend(live.iter().map(|&i| (bands[i as usize][band], i)));
+            entries.par_sort_unstable();
+            for run in entries.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+                ranges.insert(bucket_key(band, run[0].0), (members.len() as u32, run.len() as u32));
+                members.extend(run.iter().map(|&(_, i)| i));
             }
-            start += run.len();
         }
-        Buckets { slots: entries.into_iter().map(|(_, slot)| slot).collect(), ranges }
+        Buckets { members, ranges }
     }
 
-    /// The slots in a bucket; buckets of one are left out (they collide with nothing).
-    fn get(&self, band: usize, hash: u64) -> &[u32] {
+    fn get(&self, band: usize, hash: u32) -> &[u32] {
         match self.ranges.get(&bucket_key(band, hash)) {
-            Some(&(start, len)) => &self.slots[start as usize..(start + len) as usize],
+            Some(&(start, len)) => &self.members[start as usize..(start + len) as usize],
             None => &[],
         }
     }
 }
 
-pub type EventLsh = BandedLsh<256, 128>;
+/// Bands of the event view.
+pub const EVENT_BANDS: usize = 128;
+
+pub type EventLsh = BandedLsh<{ crate::features::EVENT_PERMUTATIONS }, EVENT_BANDS>;
 
 /// The copy view: 32 bands of 4 rows, detection 0.23 at J = 0.3, 0.87 at J = 0.5, 0.9998 at J = 0.7: copies
 /// and lightly edited copies, which share most of their 5-word shingles, while independent reports (J < 0.05)
@@ -130,9 +132,9 @@ pub type CopyLsh = BandedLsh<128, 32>;
 pub const MAX_CANDIDATES_PER_ARTICLE: usize = 100;
 
 /// Candidates from both views, merged.
-pub fn candidate_pairs(event: &[EventSignature], copy: &[CopySignature]) -> Vec<(u32, u32)> {
+pub fn candidate_pairs(event: &[EventBands], copy: &[CopySignature]) -> Vec<(u32, u32)> {
     let mut pairs =
-        EventLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }.candidate_pairs(event);
+        EventLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }.candidate_pairs_from_bands(event);
     pairs.extend(CopyLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }.candidate_pairs(copy));
     pairs.par_sort_unstable();
     pairs.dedup();
