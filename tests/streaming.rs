@@ -1,0 +1,59 @@
+//! Issue 4: clustering streams its input and drops bodies; diffs and explanations read them again.
+
+use storydiff::pipeline::{cluster_paths, prepare, Config};
+
+fn corpus() -> Vec<String> {
+    vec![concat!(env!("CARGO_MANIFEST_DIR"), "/corpora").to_string()]
+}
+
+#[test]
+fn issue_4_clustering_keeps_no_bodies_and_reads_them_back_as_they_were() {
+    let clustering = cluster_paths(&corpus(), &Config::default());
+    let (in_memory, _, _) = prepare(&corpus());
+    assert_eq!(clustering.articles().len(), in_memory.articles.len());
+    for (index, article) in clustering.articles().iter().enumerate() {
+        assert!(article.body_dropped && article.paragraphs.is_empty(), "{} kept its body", article.doc_id);
+        let expected = in_memory.articles.iter().find(|a| a.doc_id == article.doc_id).unwrap();
+        assert_eq!(article.headline(), expected.headline());
+        let read = clustering.with_body(index as u32).unwrap();
+        assert_eq!(read.paragraphs, expected.paragraphs, "{}", article.doc_id);
+    }
+}
+
+#[test]
+fn issue_4_learned_boilerplate_is_dropped_from_streamed_json_lines_and_from_bodies_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.jsonl");
+    let topics = [
+        "harbour strike",
+        "library reopening",
+        "bridge repairs",
+        "school meals",
+        "tram line",
+        "flood defences",
+    ];
+    let lines: Vec<String> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, topic)| {
+            serde_json::json!({
+                "id": format!("gazette-{i}"),
+                "url": format!("https://gazette.example/{i}"),
+                "title": format!("Council votes on the {topic}"),
+                "body": format!("The council voted on the {topic} on Tuesday after a long debate about its cost.\n\nGet the Gazette morning briefing in your inbox every day.")
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let paths = vec![path.to_str().unwrap().to_string()];
+    let clustering = cluster_paths(&paths, &Config::default());
+    assert_eq!(clustering.summary.boilerplate_paragraphs_dropped, topics.len());
+    let (in_memory, _, dropped) = prepare(&paths);
+    assert_eq!(dropped, topics.len());
+    for index in 0..clustering.articles().len() {
+        let read = clustering.with_body(index as u32).unwrap();
+        assert_eq!(read.paragraphs.len(), 1, "{:?}", read.paragraphs);
+        assert_eq!(read.paragraphs, in_memory.articles[index].paragraphs);
+    }
+}
