@@ -176,28 +176,27 @@ thread_local! {
     /// Lowercase-word hash -> stem term hash (or [`SKIP_WORD`]). Keyed by hash so a hit allocates and compares
     /// nothing: on 100k synthetic articles the string-keyed stem cache, its allocations and the per-word
     /// `String`s were most of the feature stage (docs/PERFORMANCE.md).
-    static WORD_TABLE: std::cell::RefCell<std::collections::HashMap<u64, u64, std::hash::BuildHasherDefault<crate::features::HashKeyHasher>>> =
-        std::cell::RefCell::new(std::collections::HashMap::default());
+    static WORD_TABLE: std::cell::RefCell<WordTable> = std::cell::RefCell::new(WordTable::default());
 }
 
+type WordTable =
+    std::collections::HashMap<u64, u64, std::hash::BuildHasherDefault<crate::features::HashKeyHasher>>;
+
 /// The term hash of a lowercase word that is not a number: its stem's hash, or [`SKIP_WORD`].
-fn word_term_hash(lowercase: &str, lowercase_hash: u64) -> u64 {
-    WORD_TABLE.with(|table| {
-        let mut table = table.borrow_mut();
-        if let Some(&hash) = table.get(&lowercase_hash) {
-            return hash;
-        }
-        let hash = if is_stop_word(lowercase) || lowercase.chars().count() < 2 {
-            SKIP_WORD
-        } else {
-            crate::features::term_hash(&STEMMER.stem(lowercase))
-        };
-        if table.len() >= STEM_CACHE_ENTRIES {
-            table.clear();
-        }
-        table.insert(lowercase_hash, hash);
-        hash
-    })
+fn word_term_hash(table: &mut WordTable, lowercase: &str, lowercase_hash: u64) -> u64 {
+    if let Some(&hash) = table.get(&lowercase_hash) {
+        return hash;
+    }
+    let hash = if is_stop_word(lowercase) || lowercase.chars().count() < 2 {
+        SKIP_WORD
+    } else {
+        crate::features::term_hash(&STEMMER.stem(lowercase))
+    };
+    if table.len() >= STEM_CACHE_ENTRIES {
+        table.clear();
+    }
+    table.insert(lowercase_hash, hash);
+    hash
 }
 
 /// Lowercases `word` into `out` (bytewise when it is ASCII, which most news words are).
@@ -214,7 +213,17 @@ fn lowercase_into(word: &str, out: &mut String) {
 /// The same terms as [`terms`], as `term_hash(&term.text)` values, without building a string per word: the
 /// clustering path needs only the hashes. `each_word` sees the xxh3 hash of every lowercased word, stop words
 /// and numbers included, for the copy view's shingles. Returns the number of words read.
-pub fn term_hashes(text: &str, mut emit: impl FnMut(u64, usize), mut each_word: impl FnMut(u64)) -> usize {
+pub fn term_hashes(text: &str, emit: impl FnMut(u64, usize), each_word: impl FnMut(u64)) -> usize {
+    // The table is borrowed once per text, not once per word.
+    WORD_TABLE.with(|table| term_hashes_with(&mut table.borrow_mut(), text, emit, each_word))
+}
+
+fn term_hashes_with(
+    table: &mut WordTable,
+    text: &str,
+    mut emit: impl FnMut(u64, usize),
+    mut each_word: impl FnMut(u64),
+) -> usize {
     let mut lower = String::new();
     let mut previous_lower = String::new();
     let mut has_previous = false;
@@ -233,7 +242,7 @@ pub fn term_hashes(text: &str, mut emit: impl FnMut(u64, usize), mut each_word: 
             emit(crate::features::term_hash(&scratch), index);
             continue;
         }
-        let stem_hash = word_term_hash(&lower, lower_hash);
+        let stem_hash = word_term_hash(table, &lower, lower_hash);
         if stem_hash == SKIP_WORD {
             has_previous = false;
             continue;

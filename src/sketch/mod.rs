@@ -20,7 +20,13 @@ pub struct BandedLsh<const P: usize, const BANDS: usize> {
 
 /// Band hashes of one signature, cut to their low 32 bits: two unrelated articles share one by chance with
 /// probability 2^-32 per band, a few thousand extra candidates at a million articles, all of them verified.
-pub fn band_hashes<const P: usize, const BANDS: usize>(signature: &MinHash<u32, P>) -> [u32; BANDS] {
+pub fn band_hashes<const P: usize, const BANDS: usize, H: Hasher, Hash>(
+    signature: &MinHash<u32, P, H, Hash>,
+) -> [u32; BANDS]
+where
+    Hash: HashType + Primitive<u32>,
+    u32: Primitive<Hash>,
+{
     if signature.is_empty() {
         return [0; BANDS];
     }
@@ -36,8 +42,13 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
     }
 
     /// Candidate pairs among signatures: unordered `(i, j)` with `i < j`, sorted, without repeats.
-    pub fn candidate_pairs(&self, signatures: &[MinHash<u32, P>]) -> Vec<(u32, u32)> {
-        let bands: Vec<[u32; BANDS]> = signatures.par_iter().map(band_hashes::<P, BANDS>).collect();
+    pub fn candidate_pairs<H: Hasher, Hash>(&self, signatures: &[MinHash<u32, P, H, Hash>]) -> Vec<(u32, u32)>
+    where
+        Hash: HashType + Primitive<u32>,
+        u32: Primitive<Hash>,
+        MinHash<u32, P, H, Hash>: Sync,
+    {
+        let bands: Vec<[u32; BANDS]> = signatures.par_iter().map(band_hashes::<P, BANDS, H, Hash>).collect();
         self.candidate_pairs_from_bands(&bands)
     }
 
