@@ -57,10 +57,10 @@ fn lsh_and_clustering(c: &mut Criterion) {
         let copy: Vec<_> = features.iter().map(|f| f.copy_signature).collect();
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("LSH build+query", n), &n, |b, _| {
-            b.iter(|| black_box(storydiff::sketch::candidate_pairs(&event, &copy)))
+            b.iter(|| black_box(storydiff::sketch::candidate_pairs(&event, &copy, None)))
         });
         let config = ClusterConfig::default();
-        let lsh = storydiff::sketch::candidate_pairs(&event, &copy);
+        let lsh = storydiff::sketch::candidate_pairs(&event, &copy, None);
         let pairs = expand_candidates(&lsh, &features, &config);
         group.bench_with_input(BenchmarkId::new("verify+graph+linkage", n), &n, |b, _| {
             b.iter(|| {

@@ -9,6 +9,7 @@ use crate::features::{
 use crate::ingest::{self, Ingested};
 use crate::normalize::{self, LearnedBoilerplate};
 use crate::sketch;
+use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -451,10 +452,27 @@ impl StageTimer {
 
     fn stage(&mut self, name: &str) {
         if self.enabled {
-            eprintln!("storydiff: timing: {name}: {:.3} s", self.last.elapsed().as_secs_f64());
+            eprintln!(
+                "storydiff: timing: {name}: {:.3} s (resident {}, peak so far {})",
+                self.last.elapsed().as_secs_f64(),
+                memory_status("VmRSS:"),
+                memory_status("VmHWM:")
+            );
         }
         self.last = std::time::Instant::now();
     }
+}
+
+/// A line of `/proc/self/status` (Linux), such as the resident or peak resident memory; `?` elsewhere.
+fn memory_status(field: &str) -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with(field))?;
+            let kb: f64 = line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+            Some(format!("{:.2} GB", kb * 1024.0 / 1e9))
+        })
+        .unwrap_or_else(|| "?".into())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -469,21 +487,27 @@ fn cluster_features(
     config: &Config,
     mut timer: StageTimer,
 ) -> Clustering {
-    let pairs = if config.exhaustive {
+    let (pairs, graph) = if config.exhaustive {
         let n = features.len() as u32;
-        (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect()
+        let pairs: Vec<(u32, u32)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
+        let graph = StoryGraph::build(ingested.articles.len(), &pairs, &features, &config.cluster);
+        (pairs, graph)
     } else {
         let copy: Vec<CopySignature> = features.iter().map(|f| f.copy_signature).collect();
-        let lsh = sketch::candidate_pairs(&bands, &copy);
+        let window = config.cluster.window_days.map(|max_apart| sketch::DateWindow {
+            days: features.iter().map(|f| f.date.map(|d| d.num_days_from_ce())).collect(),
+            max_apart,
+        });
+        let lsh = sketch::candidate_pairs(&bands, &copy, window.as_ref());
         drop(bands);
         drop(copy);
-        timer.stage("LSH candidate search");
-        let expanded = crate::cluster::expand_candidates(&lsh, &features, &config.cluster);
-        timer.stage("two-hop expansion");
-        expanded
+        timer.stage(&format!("LSH candidate search: {} pairs", lsh.len()));
+        let (pairs, edges) = crate::cluster::expand_and_verify(&lsh, &features, &config.cluster);
+        drop(lsh);
+        timer.stage(&format!("verify + two-hop expansion: {} pairs, {} edges", pairs.len(), edges.len()));
+        (pairs, StoryGraph::from_edges(ingested.articles.len(), edges))
     };
-    let graph = StoryGraph::build(ingested.articles.len(), &pairs, &features, &config.cluster);
-    timer.stage("verify pairs + graph");
+    timer.stage("graph");
     let labels = graph.stories(config.cluster.threshold);
     timer.stage("average linkage");
     let stories = order_stories(&ingested.articles, &labels, &graph);

@@ -69,14 +69,29 @@ struct Event {
     day: i64,
 }
 
-/// A Zipf sampler over the vocabulary (rank 1 is the most common word).
+/// Names in the pool per event: names are drawn uniformly from a pool that grows with the number of events, so
+/// a name recurs in about 1.5 events at any corpus size. With a fixed pool (45,000 names until this was
+/// measured), each name sat in 17 events at 1M articles against 1.7 at 100k, so the corpus got harder with its
+/// size instead of only bigger: candidate pairs per article grew from 19 at 100k to 45 at 300k. Zipf-distributed
+/// names (a few in thousands of events) were tried too; docs/PERFORMANCE.md has both measurements.
+const NAME_POOL_PER_EVENT: usize = 4;
+
+/// A Zipf sampler over the vocabulary (rank 1 is the most common word), and the size of the name pool.
 struct Words {
     zipf: Zipf<f64>,
+    name_pool: usize,
 }
 
 impl Words {
-    fn new() -> Self {
-        Words { zipf: Zipf::new(VOCABULARY as f64, ZIPF_EXPONENT).expect("valid Zipf parameters") }
+    fn new(events: usize) -> Self {
+        Words {
+            zipf: Zipf::new(VOCABULARY as f64, ZIPF_EXPONENT).expect("valid Zipf parameters"),
+            name_pool: NAME_POOL_PER_EVENT * events.max(1),
+        }
+    }
+
+    fn name(&self, rng: &mut ChaCha8Rng) -> String {
+        capitalise(&word(VOCABULARY + rng.random_range(0..self.name_pool)))
     }
 
     fn draw(&self, rng: &mut ChaCha8Rng) -> String {
@@ -95,9 +110,7 @@ impl Words {
 
 fn event(index: usize, config: &SynthConfig, words: &Words) -> Event {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed ^ 0x9e37_79b9_7f4a_7c15 ^ index as u64);
-    let names: Vec<String> = (0..rng.random_range(NAMES_PER_EVENT))
-        .map(|_| capitalise(&word(rng.random_range(VOCABULARY / 10..VOCABULARY) + VOCABULARY)))
-        .collect();
+    let names: Vec<String> = (0..rng.random_range(NAMES_PER_EVENT)).map(|_| words.name(&mut rng)).collect();
     let facts = (0..rng.random_range(FACTS_PER_EVENT))
         .map(|_| {
             let in_fact: Vec<String> = names.choose_multiple(&mut rng, 2).cloned().collect();
@@ -159,7 +172,7 @@ pub fn write_corpus(
     out: &mut dyn Write,
     mut gold: Option<&mut dyn Write>,
 ) -> io::Result<()> {
-    let words = Words::new();
+    let words = Words::new(config.events.max(1));
     let events: Vec<Event> =
         (0..config.events.max(1)).into_par_iter().map(|i| event(i, config, &words)).collect();
     let first_day = chrono::NaiveDate::from_ymd_opt(2016, 10, 1).expect("valid date");

@@ -111,23 +111,36 @@ pub fn expand_candidates(
     features: &[ArticleFeatures],
     config: &ClusterConfig,
 ) -> Vec<(u32, u32)> {
-    let strong: Vec<(u32, u32, f32)> = pairs
-        .par_iter()
-        .filter_map(|&(lhs, rhs)| match verify_pair(features, lhs, rhs, config) {
-            Verdict::Edge(edge) if edge.score >= config.threshold * 0.5 => Some((lhs, rhs, edge.score)),
-            _ => None,
-        })
-        .collect();
+    expand_and_verify(pairs, features, config).0
+}
+
+/// [`expand_candidates`], with the verified edges of every candidate pair, sorted by pair: each pair is
+/// verified once.
+pub fn expand_and_verify(
+    pairs: &[(u32, u32)],
+    features: &[ArticleFeatures],
+    config: &ClusterConfig,
+) -> (Vec<(u32, u32)>, Vec<Edge>) {
+    let verify = |pairs: &[(u32, u32)]| -> Vec<Edge> {
+        pairs
+            .par_iter()
+            .filter_map(|&(lhs, rhs)| match verify_pair(features, lhs, rhs, config) {
+                Verdict::Edge(edge) => Some(edge),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut edges = verify(pairs);
     let mut neighbours: Vec<Vec<(u32, f32)>> = vec![Vec::new(); features.len()];
-    for &(lhs, rhs, score) in &strong {
-        neighbours[lhs as usize].push((rhs, score));
-        neighbours[rhs as usize].push((lhs, score));
+    for edge in edges.iter().filter(|e| e.score >= config.threshold * 0.5) {
+        neighbours[edge.lhs as usize].push((edge.rhs, edge.score));
+        neighbours[edge.rhs as usize].push((edge.lhs, edge.score));
     }
     for list in &mut neighbours {
         list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         list.truncate(MAX_EXPANSION_NEIGHBOURS);
     }
-    let mut expanded: Vec<(u32, u32)> = (0..features.len() as u32)
+    let mut two_hop: Vec<(u32, u32)> = (0..features.len() as u32)
         .into_par_iter()
         .flat_map_iter(|i| {
             let neighbours = &neighbours;
@@ -139,10 +152,16 @@ pub fn expand_candidates(
             })
         })
         .collect();
-    expanded.extend_from_slice(pairs);
-    expanded.par_sort_unstable();
-    expanded.dedup();
-    expanded
+    drop(neighbours);
+    two_hop.par_sort_unstable();
+    two_hop.dedup();
+    two_hop.retain(|pair| pairs.binary_search(pair).is_err());
+    edges.extend(verify(&two_hop));
+    edges.par_sort_unstable_by_key(|e| (e.lhs, e.rhs));
+    let mut all = pairs.to_vec();
+    all.extend(two_hop);
+    all.par_sort_unstable();
+    (all, edges)
 }
 
 /// The story graph: one node per article (weight = article index), one edge per verified pair.
@@ -164,6 +183,11 @@ impl StoryGraph {
                 _ => None,
             })
             .collect();
+        Self::from_edges(articles, edges)
+    }
+
+    /// The graph of edges verified earlier (see [`expand_and_verify`]).
+    pub fn from_edges(articles: usize, edges: Vec<Edge>) -> Self {
         let mut graph = UnGraph::with_capacity(articles, edges.len());
         for i in 0..articles as u32 {
             graph.add_node(i);

@@ -54,6 +54,16 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
 
     /// The same from band hashes computed earlier (all zero for an empty signature, which pairs with nothing).
     pub fn candidate_pairs_from_bands(&self, bands: &[[u32; BANDS]]) -> Vec<(u32, u32)> {
+        self.candidate_pairs_within(bands, None)
+    }
+
+    /// The same, leaving out pairs dated further apart than the window: verification would reject them, and
+    /// they must not take the places of in-window candidates under the per-article cap.
+    pub fn candidate_pairs_within(
+        &self,
+        bands: &[[u32; BANDS]],
+        window: Option<&DateWindow>,
+    ) -> Vec<(u32, u32)> {
         let live: Vec<u32> = (0..bands.len() as u32).filter(|&i| bands[i as usize] != [0; BANDS]).collect();
         let buckets = Buckets::build(bands, &live);
         let mut pairs: Vec<(u32, u32)> = live
@@ -61,7 +71,11 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
             .map_init(Vec::new, |scratch: &mut Vec<u32>, &i| {
                 scratch.clear();
                 for (band, &hash) in bands[i as usize].iter().enumerate() {
-                    scratch.extend(buckets.get(band, hash).iter().filter(|&&other| other != i));
+                    let bucket = buckets.get(band, hash).iter().filter(|&&other| other != i);
+                    match window {
+                        Some(window) => scratch.extend(bucket.filter(|&&other| window.allows(i, other))),
+                        None => scratch.extend(bucket),
+                    }
                 }
                 scratch.sort_unstable();
                 // (collisions, article): most colliding bands first, ties by position, as minhash-rs orders them.
@@ -81,6 +95,23 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs
+    }
+}
+
+/// Article dates as day numbers, and how many days apart two articles may be to be candidates. Undated
+/// articles pair with any date.
+#[derive(Debug, Clone)]
+pub struct DateWindow {
+    pub days: Vec<Option<i32>>,
+    pub max_apart: u32,
+}
+
+impl DateWindow {
+    fn allows(&self, lhs: u32, rhs: u32) -> bool {
+        match (self.days[lhs as usize], self.days[rhs as usize]) {
+            (Some(lhs), Some(rhs)) => lhs.abs_diff(rhs) <= self.max_apart,
+            _ => true,
+        }
     }
 }
 
@@ -142,11 +173,19 @@ pub type CopyLsh = BandedLsh<128, 32>;
 /// bundled one, and bounds the work per article on a month of crawl where one topic has thousands of reports.
 pub const MAX_CANDIDATES_PER_ARTICLE: usize = 100;
 
-/// Candidates from both views, merged.
-pub fn candidate_pairs(event: &[EventBands], copy: &[CopySignature]) -> Vec<(u32, u32)> {
-    let mut pairs =
-        EventLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }.candidate_pairs_from_bands(event);
-    pairs.extend(CopyLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }.candidate_pairs(copy));
+/// Candidates from both views, merged, within the date window when there is one.
+pub fn candidate_pairs(
+    event: &[EventBands],
+    copy: &[CopySignature],
+    window: Option<&DateWindow>,
+) -> Vec<(u32, u32)> {
+    let mut pairs = EventLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }
+        .candidate_pairs_within(event, window);
+    let copy: Vec<[u32; 32]> = copy.par_iter().map(band_hashes::<128, 32, _, _>).collect();
+    pairs.extend(
+        CopyLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }
+            .candidate_pairs_within(&copy, window),
+    );
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
