@@ -148,7 +148,8 @@ pub fn cluster_paths(paths: &[String], config: &Config) -> Clustering {
 
 /// What the first pass keeps of an article once its body is dropped.
 struct ArticleDigest {
-    copy_signature: Option<CopySignature>,
+    /// Boxed, so that taking it for the features frees its memory instead of leaving an empty slot.
+    copy_signature: Option<Box<CopySignature>>,
     shingle_count: u32,
     text_key: Option<u64>,
     paragraph_hashes: Vec<u64>,
@@ -176,7 +177,7 @@ fn first_pass(paths: &[String]) -> FirstPass {
                 }
                 let read = ReadArticle::read(&article);
                 let digest = ArticleDigest {
-                    copy_signature: Some(read.copy_signature),
+                    copy_signature: Some(Box::new(read.copy_signature)),
                     shingle_count: read.shingle_count,
                     text_key: normalize::text_key(&article),
                     paragraph_hashes: normalize::paragraph_hashes(&article),
@@ -308,6 +309,9 @@ fn second_pass(
         );
         df = features::merge_frequencies(std::mem::take(&mut df), part);
     });
+    // Terms of one article are never used (every use needs two articles): a smaller table is looked up faster.
+    df.retain(|_, count| *count >= 2);
+    df.shrink_to_fit();
     let mut features: Vec<Option<ArticleFeatures>> = (0..n).map(|_| None).collect();
     let mut bands: Vec<EventBands> = vec![[0; sketch::EVENT_BANDS]; n];
     let digests = &mut first.digests;
@@ -328,7 +332,7 @@ fn second_pass(
                 Some(rebuilt) => (rebuilt.copy_signature, rebuilt.shingle_count),
                 None => {
                     let digest = &mut digests[input];
-                    (digest.copy_signature.take().expect("one copy view per article"), digest.shingle_count)
+                    (*digest.copy_signature.take().expect("one copy view per article"), digest.shingle_count)
                 }
             };
             let date = settled.articles[f as usize].date;

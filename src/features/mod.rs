@@ -237,11 +237,12 @@ impl std::hash::Hasher for HashKeyHasher {
             self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
     }
+    // A key of one value hashes to that value (spread, for 32-bit ones); a tuple key mixes its parts.
     fn write_u64(&mut self, value: u64) {
-        self.0 = value;
+        self.0 = self.0.rotate_left(26) ^ value;
     }
     fn write_u32(&mut self, value: u32) {
-        self.0 = u64::from(value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = self.0.rotate_left(26) ^ u64::from(value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 
@@ -309,21 +310,57 @@ pub fn copy_view(shingles: &[u64]) -> (CopySignature, u32) {
 }
 
 /// The event view of one article from its counts and the corpus document frequencies: the salient-term vector
-/// and the LSH band hashes.
+/// and the LSH band hashes. Each term's document frequency is looked up once for both.
 pub fn event_view(
     counts: &[(TermKey, f32)],
     df: &DocumentFrequencies,
     documents: usize,
     config: &FeatureConfig,
 ) -> (TermVector, EventBands) {
-    let vector = salient_vector(counts, df, documents, config.salient_terms);
-    let signature = event_signature(counts, df, documents, config.sketch_terms);
+    let known = known_terms(counts, df, documents);
+    let vector = vector_of(&known, config.salient_terms);
+    let signature = signature_of(&known, config.sketch_terms);
     let bands = if signature.is_empty() {
         [0; crate::sketch::EVENT_BANDS]
     } else {
         signature.band_hashes::<{ crate::sketch::EVENT_BANDS }>().map(|hash| hash as u32)
     };
     (vector, bands)
+}
+
+/// The terms of an article found in at least one other article: (key, frequency, IDF). Terms found in only
+/// this article are left out: they cannot link it to anything and would crowd out the terms that can.
+fn known_terms(
+    counts: &[(TermKey, f32)],
+    df: &DocumentFrequencies,
+    documents: usize,
+) -> Vec<(TermKey, f32, f32)> {
+    counts
+        .iter()
+        .filter_map(|&(key, tf)| {
+            let d = *df.get(&key)?;
+            (d >= 2).then(|| (key, tf, idf(documents, d)))
+        })
+        .collect()
+}
+
+fn vector_of(known: &[(TermKey, f32, f32)], keep: usize) -> TermVector {
+    let mut weighted: Vec<(TermKey, f32)> =
+        known.iter().map(|&(key, tf, idf)| (key, (1.0 + tf.ln()) * idf)).filter(|(_, w)| *w > 0.0).collect();
+    weighted.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
+    weighted.truncate(keep);
+    let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        weighted.iter_mut().for_each(|(_, w)| *w /= norm);
+    }
+    weighted.sort_by_key(|(key, _)| *key);
+    TermVector::new(&weighted)
+}
+
+fn signature_of(known: &[(TermKey, f32, f32)], keep: usize) -> EventSignature {
+    let mut ranked: Vec<(TermKey, f32)> = known.iter().map(|&(key, tf, idf)| (key, tf * idf)).collect();
+    ranked.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
+    ranked.into_iter().take(keep).map(|(key, _)| u64::from(key)).collect()
 }
 
 /// Computes the features of articles held in memory (in parallel; the result is in article order), with the
@@ -348,30 +385,14 @@ pub fn extract(
     (features, bands, df)
 }
 
-/// The top `keep` TF-IDF terms of one article, L2-normalised and sorted by key. Terms found in only this
-/// article are left out: they cannot link it to anything and would crowd out the terms that can.
+/// The top `keep` TF-IDF terms of one article, L2-normalised and sorted by key.
 pub fn salient_vector(
     doc: &[(TermKey, f32)],
     df: &DocumentFrequencies,
     documents: usize,
     keep: usize,
 ) -> TermVector {
-    let mut weighted: Vec<(TermKey, f32)> = doc
-        .iter()
-        .filter_map(|&(key, tf)| {
-            let d = *df.get(&key)?;
-            (d >= 2).then(|| (key, (1.0 + tf.ln()) * idf(documents, d)))
-        })
-        .filter(|(_, w)| *w > 0.0)
-        .collect();
-    weighted.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
-    weighted.truncate(keep);
-    let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        weighted.iter_mut().for_each(|(_, w)| *w /= norm);
-    }
-    weighted.sort_by_key(|(key, _)| *key);
-    TermVector::new(&weighted)
+    vector_of(&known_terms(doc, df, documents), keep)
 }
 
 /// MinHash of the article's `keep` most prominent terms, ranked by raw frequency times IDF. Raw rather than
@@ -383,15 +404,7 @@ pub fn event_signature(
     documents: usize,
     keep: usize,
 ) -> EventSignature {
-    let mut ranked: Vec<(TermKey, f32)> = doc
-        .iter()
-        .filter_map(|&(key, tf)| {
-            let d = *df.get(&key)?;
-            (d >= 2).then(|| (key, tf * idf(documents, d)))
-        })
-        .collect();
-    ranked.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
-    ranked.into_iter().take(keep).map(|(key, _)| u64::from(key)).collect()
+    signature_of(&known_terms(doc, df, documents), keep)
 }
 
 /// Cosine similarity of two L2-normalised sparse vectors.
