@@ -17,7 +17,7 @@ fn synthetic_articles(n: usize) -> Vec<Article> {
     write_corpus(&SynthConfig { articles: n, events: (n / 8).max(1), outlets: 40, seed: 1 }, &mut file, None)
         .unwrap();
     drop(file);
-    storydiff::pipeline::prepare(&[path.to_str().unwrap().to_string()]).0.articles
+    storydiff::pipeline::prepare(&[path.to_str().unwrap().to_string()], &Default::default()).0.articles
 }
 
 fn normalise_and_tokenise(c: &mut Criterion) {
@@ -74,7 +74,7 @@ fn lsh_and_clustering(c: &mut Criterion) {
 
 fn diff_one_story(c: &mut Criterion) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/putin-paris").to_string();
-    let articles = storydiff::pipeline::prepare(&[path]).0.articles;
+    let articles = storydiff::pipeline::prepare(&[path], &Default::default()).0.articles;
     let refs: Vec<&Article> = articles.iter().collect();
     c.bench_function("diff: Putin story (7 articles)", |b| {
         b.iter(|| black_box(storydiff::diff::diff_story(&refs)))

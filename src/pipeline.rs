@@ -22,6 +22,8 @@ pub struct Config {
     pub cluster: ClusterConfig,
     /// Compare every pair instead of searching candidates: quadratic, for measuring what LSH misses.
     pub exhaustive: bool,
+    /// Which input fields hold each part of an article.
+    pub fields: ingest::FieldMap,
 }
 
 /// A story: the articles that report one event. Singletons are stories of one article.
@@ -61,6 +63,8 @@ pub struct Clustering {
     pub features: Vec<ArticleFeatures>,
     pub document_frequencies: DocumentFrequencies,
     pub feature_config: FeatureConfig,
+    /// The field names the inputs were read with, to read bodies again the same way.
+    pub fields: ingest::FieldMap,
     /// The paragraphs dropped as an outlet's repeated boilerplate, applied again to bodies read again.
     pub learned_boilerplate: LearnedBoilerplate,
     pub graph: StoryGraph,
@@ -85,7 +89,7 @@ impl Clustering {
         if !article.body_dropped {
             return Ok(copy);
         }
-        let mut read = ingest::reread(article)?;
+        let mut read = ingest::reread(article, &self.fields)?;
         normalize::normalize_article(&mut read);
         read.outlet = article.outlet.clone();
         self.learned_boilerplate.strip(&mut read);
@@ -102,8 +106,8 @@ impl Clustering {
 }
 
 /// Reads, normalises and deduplicates the inputs: the articles as the rest of the pipeline sees them.
-pub fn prepare(paths: &[String]) -> (Ingested, usize, usize) {
-    let mut ingested = ingest::read_inputs(paths);
+pub fn prepare(paths: &[String], fields: &ingest::FieldMap) -> (Ingested, usize, usize) {
+    let mut ingested = ingest::read_inputs(paths, fields);
     ingested.articles.par_iter_mut().for_each(normalize::normalize_article);
     let (kept, emptied): (Vec<Article>, Vec<Article>) =
         ingested.articles.drain(..).partition(|a| !a.paragraphs.is_empty() || a.title.is_some());
@@ -125,9 +129,9 @@ pub fn prepare(paths: &[String]) -> (Ingested, usize, usize) {
 /// the document frequencies are known.
 pub fn cluster_paths(paths: &[String], config: &Config) -> Clustering {
     let mut timer = StageTimer::start();
-    let mut first = first_pass(paths);
+    let mut first = first_pass(paths, &config.fields);
     timer.stage("read + normalise + terms (first pass)");
-    let settled = settle(&mut first);
+    let settled = settle(&mut first, &config.fields);
     timer.stage("canonical order + duplicates + learned boilerplate");
     let (features, bands, df) = second_pass(&mut first, &settled, &config.features);
     timer.stage("document frequencies + features");
@@ -162,12 +166,12 @@ struct FirstPass {
     counts: CountSpill,
 }
 
-fn first_pass(paths: &[String]) -> FirstPass {
+fn first_pass(paths: &[String], fields: &ingest::FieldMap) -> FirstPass {
     let mut articles = Vec::new();
     let mut digests = Vec::new();
     let mut counts = CountSpill::new();
     let mut emptied = Vec::new();
-    let mut ingested = ingest::stream_inputs(paths, |batch| {
+    let mut ingested = ingest::stream_inputs(paths, fields, |batch| {
         let done: Vec<(Article, Option<(ArticleDigest, TermCounts)>)> = batch
             .into_par_iter()
             .map(|mut article| {
@@ -219,7 +223,7 @@ struct Settled {
     boilerplate_dropped: usize,
 }
 
-fn settle(first: &mut FirstPass) -> Settled {
+fn settle(first: &mut FirstPass, fields: &ingest::FieldMap) -> Settled {
     let order = ingest::canonical_order(&mut first.ingested);
     let mut articles = std::mem::take(&mut first.ingested.articles);
     let keys: Vec<Option<u64>> = order.iter().map(|&i| first.digests[i].text_key).collect();
@@ -247,7 +251,7 @@ fn settle(first: &mut FirstPass) -> Settled {
         .par_iter()
         .map(|&f| {
             let article = &articles[f as usize];
-            let result = ingest::reread(article).map(|mut read| {
+            let result = ingest::reread(article, fields).map(|mut read| {
                 normalize::normalize_article(&mut read);
                 read.outlet = article.outlet.clone();
                 read.title = article.title.clone();
@@ -539,6 +543,7 @@ fn cluster_features(
         features,
         document_frequencies,
         feature_config: config.features.clone(),
+        fields: config.fields.clone(),
         learned_boilerplate,
         graph,
         candidate_pairs: pairs,

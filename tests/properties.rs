@@ -66,7 +66,7 @@ fn stories_are_not_trivial() {
 /// The articles of the bundled Putin story, read and normalised as the pipeline does.
 fn putin_articles() -> Vec<storydiff::article::Article> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/putin-paris").to_string();
-    storydiff::pipeline::prepare(&[path]).0.articles
+    storydiff::pipeline::prepare(&[path], &Default::default()).0.articles
 }
 
 #[test]

@@ -9,7 +9,7 @@ fn corpus() -> Vec<String> {
 #[test]
 fn issue_4_clustering_keeps_no_bodies_and_reads_them_back_as_they_were() {
     let clustering = cluster_paths(&corpus(), &Config::default());
-    let (in_memory, _, _) = prepare(&corpus());
+    let (in_memory, _, _) = prepare(&corpus(), &Default::default());
     assert_eq!(clustering.articles().len(), in_memory.articles.len());
     for (index, article) in clustering.articles().iter().enumerate() {
         assert!(article.body_dropped && article.paragraphs.is_empty(), "{} kept its body", article.doc_id);
@@ -49,7 +49,7 @@ fn issue_4_learned_boilerplate_is_dropped_from_streamed_json_lines_and_from_bodi
     let paths = vec![path.to_str().unwrap().to_string()];
     let clustering = cluster_paths(&paths, &Config::default());
     assert_eq!(clustering.summary.boilerplate_paragraphs_dropped, topics.len());
-    let (in_memory, _, dropped) = prepare(&paths);
+    let (in_memory, _, dropped) = prepare(&paths, &Default::default());
     assert_eq!(dropped, topics.len());
     for index in 0..clustering.articles().len() {
         let read = clustering.with_body(index as u32).unwrap();

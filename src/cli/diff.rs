@@ -78,7 +78,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
         }
         None => {
             check_paths(&args.paths)?;
-            let (ingested, _, _) = crate::pipeline::prepare(&args.paths);
+            let (ingested, _, _) = crate::pipeline::prepare(&args.paths, &args.options.input.field_map()?);
             report_problems(&ingested);
             rejected = ingested.rejected.len();
             if ingested.articles.is_empty() {

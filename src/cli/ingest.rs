@@ -19,6 +19,8 @@ pub struct IngestArgs {
     /// Exit with code 1 when any input record was rejected.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub input: super::InputOptions,
 }
 
 #[derive(Serialize)]
@@ -31,7 +33,8 @@ struct Line<'a> {
 
 pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
     super::check_paths(&args.paths)?;
-    let (ingested, duplicates, boilerplate) = crate::pipeline::prepare(&args.paths);
+    let fields = args.input.field_map()?;
+    let (ingested, duplicates, boilerplate) = crate::pipeline::prepare(&args.paths, &fields);
     write_file(&args.output, |w| {
         for article in &ingested.articles {
             let line = Line { article, body: article.body(), source: article.source.to_string() };

@@ -76,6 +76,24 @@ pub struct ClusterOptions {
     /// Compare all pairs instead of LSH candidates (quadratic; measures what LSH misses).
     #[arg(long, hide = true)]
     pub exhaustive: bool,
+    #[command(flatten)]
+    pub input: InputOptions,
+}
+
+/// How input records are read.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct InputOptions {
+    /// Read PART of each article from the JSON field or CSV/TSV column NAME, such as `--field body=Text`
+    /// (repeatable; PART is id, title, body, url, outlet or date). Without it the usual names are tried.
+    #[arg(long = "field", value_name = "PART=NAME")]
+    pub fields: Vec<String>,
+}
+
+impl InputOptions {
+    /// The checked field map.
+    pub fn field_map(&self) -> Result<crate::ingest::FieldMap> {
+        crate::ingest::FieldMap::parse(&self.fields).map_err(|message| anyhow::anyhow!(message))
+    }
 }
 
 impl ClusterOptions {
@@ -97,6 +115,7 @@ impl ClusterOptions {
                 window_days: (!self.no_window).then_some(self.window_days),
             },
             exhaustive: self.exhaustive,
+            fields: self.input.field_map()?,
         })
     }
 

@@ -110,7 +110,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
     let (source, stories, singletons, code) = match &args.stories {
         Some(path) => {
             check_paths(&args.paths)?;
-            let (ingested, _, _) = crate::pipeline::prepare(&args.paths);
+            let (ingested, _, _) = crate::pipeline::prepare(&args.paths, &args.options.input.field_map()?);
             report_problems(&ingested);
             let (stories, singletons) = stories_from_file(path, &ingested.articles)?;
             let code = if args.options.strict && !ingested.rejected.is_empty() {

@@ -1,25 +1,19 @@
 //! JSON Lines and JSON arrays of article objects, with the field names news exports commonly use.
 
+use super::columns::{Field, FieldMap};
 use super::fields::{date_from_timestamp, date_from_url, outlet_from_url, parse_date};
 use super::{split_paragraphs, Ingested};
 use crate::article::{Article, Rejected, SourceLocation, Warning};
 use serde_json::{Map, Value};
 
-const ID_FIELDS: &[&str] = &["id", "doc_id"];
-const TITLE_FIELDS: &[&str] = &["title", "headline"];
-const BODY_FIELDS: &[&str] = &["body", "text", "content"];
-const URL_FIELDS: &[&str] = &["url", "link"];
-const OUTLET_FIELDS: &[&str] = &["outlet", "source", "publisher", "site"];
-const DATE_FIELDS: &[&str] = &["date", "published", "publishedAt", "pubDate", "timestamp"];
-
-pub fn read_json_lines(display: &str, text: &str, out: &mut Ingested) {
+pub fn read_json_lines(display: &str, text: &str, fields: &FieldMap, out: &mut Ingested) {
     for (index, line) in text.lines().enumerate() {
         let line_number = index + 1;
         if line.trim().is_empty() {
             continue;
         }
         let location = SourceLocation { path: display.to_string(), record: Some(line_number) };
-        match parse_line(line, location, &mut out.warnings) {
+        match parse_line(line, location, fields, &mut out.warnings) {
             Ok(article) => out.articles.push(article),
             Err(rejected) => out.rejected.push(rejected),
         }
@@ -30,21 +24,22 @@ pub fn read_json_lines(display: &str, text: &str, out: &mut Ingested) {
 pub fn parse_line(
     line: &str,
     location: SourceLocation,
+    fields: &FieldMap,
     warnings: &mut Vec<Warning>,
 ) -> Result<Article, Rejected> {
     match serde_json::from_str::<Value>(line) {
-        Ok(value) => article_from_record(value, location.clone(), warnings)
+        Ok(value) => article_from_record(value, location.clone(), fields, warnings)
             .map_err(|reason| Rejected { location: location.to_string(), reason }),
         Err(err) => Err(Rejected { location: location.to_string(), reason: format!("invalid JSON: {err}") }),
     }
 }
 
-pub fn read_json_array(display: &str, text: &str, out: &mut Ingested) {
+pub fn read_json_array(display: &str, text: &str, fields: &FieldMap, out: &mut Ingested) {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(records)) => {
             for (index, value) in records.into_iter().enumerate() {
                 let location = SourceLocation { path: display.to_string(), record: Some(index + 1) };
-                push_record(value, location, out);
+                push_record(value, location, fields, out);
             }
         }
         Ok(_) => out.rejected.push(Rejected {
@@ -57,20 +52,22 @@ pub fn read_json_array(display: &str, text: &str, out: &mut Ingested) {
     }
 }
 
-fn push_record(value: Value, location: SourceLocation, out: &mut Ingested) {
-    match article_from_record(value, location.clone(), &mut out.warnings) {
+fn push_record(value: Value, location: SourceLocation, fields: &FieldMap, out: &mut Ingested) {
+    match article_from_record(value, location.clone(), fields, &mut out.warnings) {
         Ok(article) => out.articles.push(article),
         Err(reason) => out.rejected.push(Rejected { location: location.to_string(), reason }),
     }
 }
 
-/// Takes the first field present (and not null) among `names`, removing it from the record.
-fn take_field(record: &mut Map<String, Value>, names: &[&str]) -> Option<(String, Value)> {
-    for name in names {
-        if let Some(value) = record.remove(*name) {
-            if !value.is_null() {
-                return Some((name.to_string(), value));
-            }
+/// Takes the first field present (and not null or empty) among the names for `field`, matched without regard to
+/// case, removing it from the record.
+fn take_field(record: &mut Map<String, Value>, fields: &FieldMap, field: Field) -> Option<(String, Value)> {
+    for name in fields.names(field) {
+        let Some(key) = record.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned() else { continue };
+        let value = record.remove(&key).expect("the key was just found");
+        let empty = matches!(&value, Value::String(s) if s.trim().is_empty());
+        if !value.is_null() && !empty {
+            return Some((key, value));
         }
     }
     None
@@ -86,31 +83,35 @@ fn as_text(value: &Value) -> Option<String> {
     }
 }
 
-fn article_from_record(
+pub(super) fn article_from_record(
     value: Value,
     location: SourceLocation,
+    fields: &FieldMap,
     warnings: &mut Vec<Warning>,
 ) -> Result<Article, String> {
     let Value::Object(mut record) = value else {
         return Err("record is not a JSON object".into());
     };
-    let doc_id = take_field(&mut record, ID_FIELDS)
+    let doc_id = take_field(&mut record, fields, Field::Id)
         .and_then(|(_, v)| as_text(&v))
         .filter(|id| !id.trim().is_empty())
         .unwrap_or_else(|| location.to_string());
     let mut article = Article::new(doc_id, location.clone());
-    article.title =
-        take_field(&mut record, TITLE_FIELDS).and_then(|(_, v)| as_text(&v)).filter(|t| !t.trim().is_empty());
-    let body = take_field(&mut record, BODY_FIELDS).and_then(|(_, v)| as_text(&v)).unwrap_or_default();
+    article.title = take_field(&mut record, fields, Field::Title)
+        .and_then(|(_, v)| as_text(&v))
+        .filter(|t| !t.trim().is_empty());
+    let body =
+        take_field(&mut record, fields, Field::Body).and_then(|(_, v)| as_text(&v)).unwrap_or_default();
     article.paragraphs = split_paragraphs(&body);
-    article.url =
-        take_field(&mut record, URL_FIELDS).and_then(|(_, v)| as_text(&v)).filter(|u| !u.trim().is_empty());
-    article.outlet = take_field(&mut record, OUTLET_FIELDS)
+    article.url = take_field(&mut record, fields, Field::Url)
+        .and_then(|(_, v)| as_text(&v))
+        .filter(|u| !u.trim().is_empty());
+    article.outlet = take_field(&mut record, fields, Field::Outlet)
         .and_then(|(_, v)| as_text(&v))
         .map(|o| o.trim().to_string())
         .filter(|o| !o.is_empty())
         .or_else(|| article.url.as_deref().and_then(outlet_from_url));
-    if let Some((field, value)) = take_field(&mut record, DATE_FIELDS) {
+    if let Some((field, value)) = take_field(&mut record, fields, Field::Date) {
         let parsed = match &value {
             Value::Number(n) => n.as_i64().and_then(date_from_timestamp),
             other => as_text(other).and_then(|s| parse_date(&s)),
@@ -139,7 +140,7 @@ mod tests {
 
     fn read(text: &str) -> Ingested {
         let mut out = Ingested::default();
-        read_json_lines("in.jsonl", text, &mut out);
+        read_json_lines("in.jsonl", text, &FieldMap::default(), &mut out);
         out
     }
 

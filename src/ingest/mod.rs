@@ -1,10 +1,13 @@
 //! Reading articles from files, folders and stdin in the layouts people have.
 
+mod columns;
+mod delimited;
 mod fields;
 mod jsonl;
 mod seed;
 mod text;
 
+pub use columns::{Field, FieldMap};
 pub use fields::{date_from_url, outlet_from_url, parse_date};
 
 use crate::article::{Article, Rejected, SourceLocation, Warning};
@@ -14,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// File endings read when walking a folder; other files there (a gold.tsv, a README) are not articles.
 /// A file named explicitly on the command line is read whatever its ending.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "text", "jsonl", "ndjson", "json"];
+const ARTICLE_EXTENSIONS: &[&str] = &["txt", "text", "jsonl", "ndjson", "json", "csv", "tsv"];
 
 /// How many leading bytes are checked for NUL when deciding a file is binary, as git and grep do.
 const BINARY_SNIFF_BYTES: usize = 8192;
@@ -47,9 +50,9 @@ enum Input {
 ///
 /// Unreadable or malformed inputs never stop the run: each becomes a rejection or a warning naming the file
 /// and line. The result is sorted by doc id, so it does not depend on the order the paths were given in.
-pub fn read_inputs(paths: &[String]) -> Ingested {
+pub fn read_inputs(paths: &[String], fields: &FieldMap) -> Ingested {
     let mut articles = Vec::new();
-    let mut out = stream_inputs(paths, |batch| articles.extend(batch));
+    let mut out = stream_inputs(paths, fields, |batch| articles.extend(batch));
     out.articles = articles;
     canonicalise(&mut out);
     out
@@ -63,15 +66,15 @@ pub const STREAM_BATCH: usize = 8192;
 /// [`STREAM_BATCH`] as they are read (in input order, not canonical order), so that a caller can take what it
 /// needs of each body and drop it. JSON Lines files are read line by line, never whole. The returned account
 /// has no articles.
-pub fn stream_inputs(paths: &[String], mut sink: impl FnMut(Vec<Article>)) -> Ingested {
+pub fn stream_inputs(paths: &[String], fields: &FieldMap, mut sink: impl FnMut(Vec<Article>)) -> Ingested {
     let mut out = Ingested::default();
     let mut inputs = Vec::new();
     for given in paths {
-        collect_inputs(given, &mut inputs, &mut out);
+        collect_inputs(given, fields, &mut inputs, &mut out);
     }
     let mut pending: Vec<&Input> = Vec::new();
     let flush = |pending: &mut Vec<&Input>, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)| {
-        let parts: Vec<Ingested> = pending.par_iter().map(|input| read_one_input(input)).collect();
+        let parts: Vec<Ingested> = pending.par_iter().map(|input| read_one_input(input, fields)).collect();
         pending.clear();
         let mut batch = Vec::new();
         for part in parts {
@@ -88,7 +91,11 @@ pub fn stream_inputs(paths: &[String], mut sink: impl FnMut(Vec<Article>)) -> In
         match input {
             Input::File(path) if is_json_lines_file(path) => {
                 flush(&mut pending, &mut out, &mut sink);
-                stream_json_lines(path, &mut out, &mut sink);
+                stream_json_lines(path, fields, &mut out, &mut sink);
+            }
+            Input::File(path) if is_delimited_file(path) => {
+                flush(&mut pending, &mut out, &mut sink);
+                delimited::stream(path, fields, &mut out, &mut sink);
             }
             _ => {
                 pending.push(input);
@@ -100,6 +107,12 @@ pub fn stream_inputs(paths: &[String], mut sink: impl FnMut(Vec<Article>)) -> In
     }
     flush(&mut pending, &mut out, &mut sink);
     out
+}
+
+/// A CSV or TSV file with a header row, by its ending.
+fn is_delimited_file(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(extension.as_str(), "csv" | "tsv" | "tab")
 }
 
 /// A file read as JSON Lines: named `.jsonl` or `.ndjson`, or `.json` (or no ending) with an object first.
@@ -119,7 +132,7 @@ fn is_json_lines_file(path: &Path) -> bool {
 }
 
 /// Reads a JSON Lines file a block of lines at a time, parsing each block in parallel.
-fn stream_json_lines(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
+fn stream_json_lines(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
     use std::io::BufRead;
     let display = path.display().to_string();
     let file = match std::fs::File::open(path) {
@@ -184,7 +197,7 @@ fn stream_json_lines(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<A
                 let location = SourceLocation { path: display.clone(), record: Some(number) };
                 let text = decode_utf8(&bytes, &location.to_string(), &mut warnings);
                 let line = text.trim_end_matches(['\n', '\r']);
-                let result = jsonl::parse_line(line, location, &mut warnings).map(|mut article| {
+                let result = jsonl::parse_line(line, location, fields, &mut warnings).map(|mut article| {
                     article.byte_offset = Some(start);
                     article
                 });
@@ -210,9 +223,12 @@ fn stream_json_lines(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<A
 
 /// Reads an article's record again from its file, for its body: the record at its byte offset for JSON Lines,
 /// else the file (the record-th article of a JSON array). The article is as read, not normalised.
-pub fn reread(article: &Article) -> Result<Article, String> {
+pub fn reread(article: &Article, fields: &FieldMap) -> Result<Article, String> {
     use std::io::{BufRead, Seek};
     let path = Path::new(&article.source.path);
+    if is_delimited_file(path) {
+        return delimited::reread(article, fields);
+    }
     if let Some(offset) = article.byte_offset {
         let mut file =
             std::fs::File::open(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
@@ -226,18 +242,19 @@ pub fn reread(article: &Article) -> Result<Article, String> {
         return jsonl::parse_line(
             text.trim_end_matches(['\n', '\r']),
             article.source.clone(),
+            fields,
             &mut Vec::new(),
         )
         .map_err(|rejected| format!("{}: {}", rejected.location, rejected.reason));
     }
-    let part = read_one_input(&Input::File(path.to_path_buf()));
+    let part = read_one_input(&Input::File(path.to_path_buf()), fields);
     part.articles
         .into_iter()
         .find(|a| a.source == article.source)
         .ok_or_else(|| format!("{}: the article is no longer in the file", article.source))
 }
 
-fn collect_inputs(given: &str, inputs: &mut Vec<Input>, out: &mut Ingested) {
+fn collect_inputs(given: &str, fields: &FieldMap, inputs: &mut Vec<Input>, out: &mut Ingested) {
     if given == "-" {
         inputs.push(Input::Stdin);
         return;
@@ -265,7 +282,10 @@ fn collect_inputs(given: &str, inputs: &mut Vec<Input>, out: &mut Ingested) {
                 if name.starts_with('.') {
                     continue;
                 }
-                if ARTICLE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) {
+                let is_article_file = ARTICLE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
+                    && (!is_delimited_file(entry.path())
+                        || delimited::has_article_columns(entry.path(), fields));
+                if is_article_file {
                     inputs.push(Input::File(entry.into_path()));
                 } else {
                     out.files_skipped.push(entry.path().display().to_string());
@@ -285,7 +305,7 @@ fn collect_inputs(given: &str, inputs: &mut Vec<Input>, out: &mut Ingested) {
     }
 }
 
-fn read_one_input(input: &Input) -> Ingested {
+fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
     let mut out = Ingested::default();
     let (display, bytes) = match input {
         Input::Stdin => {
@@ -320,8 +340,8 @@ fn read_one_input(input: &Input) -> Ingested {
         return out;
     }
     match detect_format(&display, text) {
-        Format::JsonLines => jsonl::read_json_lines(&display, text, &mut out),
-        Format::JsonArray => jsonl::read_json_array(&display, text, &mut out),
+        Format::JsonLines => jsonl::read_json_lines(&display, text, fields, &mut out),
+        Format::JsonArray => jsonl::read_json_array(&display, text, fields, &mut out),
         Format::Text => {
             let location = SourceLocation { path: display.clone(), record: None };
             let parent = match input {
