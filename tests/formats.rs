@@ -150,3 +150,25 @@ fn issue_5_label_tables_met_in_a_folder_are_skipped_not_read_as_articles() {
     assert_eq!(ingested.files_skipped.len(), 1);
     assert!(ingested.files_skipped[0].ends_with("gold.tsv"));
 }
+
+#[test]
+fn issue_5_csv_with_crlf_line_ends_names_the_right_lines_and_reads_rows_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crlf.csv");
+    let body =
+        "Samsung told owners to switch off every Galaxy Note 7 and stopped sales worldwide on Tuesday.";
+    std::fs::write(
+        &path,
+        format!("id,title,body\r\n1,First,\"{body}\"\r\n2,Second,\"Two\r\nlines\"\r\n3,Third,{body}\r\n"),
+    )
+    .unwrap();
+    let paths = vec![path.to_str().unwrap().to_string()];
+    let (ingested, _, _) = prepare(&paths, &FieldMap::default());
+    let lines: Vec<Option<usize>> = ingested.articles.iter().map(|a| a.source.record).collect();
+    assert_eq!(lines, vec![Some(2), Some(3), Some(5)]);
+    let clustering = cluster_paths(&paths, &Config::default());
+    for (index, article) in clustering.articles().iter().enumerate() {
+        let expected = ingested.articles.iter().find(|a| a.doc_id == article.doc_id).unwrap();
+        assert_eq!(clustering.with_body(index as u32).unwrap().paragraphs, expected.paragraphs);
+    }
+}

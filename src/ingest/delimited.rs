@@ -55,6 +55,9 @@ pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn
         }
     };
     out.files_read += 1;
+    // In a file with CRLF line ends the csv crate reports each row as starting at the `\n` that ends the line
+    // before it: one line and one byte early. Measured on a CRLF copy of the UCI fixture.
+    let crlf = u64::from(first_line_ends_in_crlf(path));
     let mut rows = reader(file, delimiter(path));
     let headers = match rows.headers() {
         Ok(headers) if headers.iter().any(|h| !h.trim().is_empty()) => headers.clone(),
@@ -81,7 +84,7 @@ pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn
                 }
                 Some(Ok(row)) => {
                     let position = row.position().cloned().unwrap_or_else(csv::Position::new);
-                    block.push((position.line(), position.byte(), row));
+                    block.push((position.line() + crlf, position.byte() + crlf, row));
                 }
                 Some(Err(err)) => {
                     seen += 1;
@@ -132,6 +135,14 @@ pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn
     if seen == 0 {
         out.rejected.push(Rejected { location: display, reason: "no rows after the header".into() });
     }
+}
+
+fn first_line_ends_in_crlf(path: &Path) -> bool {
+    use std::io::BufRead;
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let mut line = Vec::new();
+    let _ = std::io::BufReader::new(file).read_until(b'\n', &mut line);
+    line.ends_with(b"\r\n")
 }
 
 /// Reads one row again from its byte offset, for its body.
