@@ -13,7 +13,7 @@ use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
 
 /// Every setting of a clustering run, validated once by the CLI.
 #[derive(Debug, Clone, Default)]
@@ -416,7 +416,6 @@ impl CountSpill {
                         each(start, &part);
                         start += size;
                     }
-                    let _ = reader.fill_buf();
                     file.seek(std::io::SeekFrom::End(0))?;
                     Ok(())
                 });

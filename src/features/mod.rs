@@ -199,18 +199,9 @@ pub fn article_terms(article: &Article) -> ArticleTerms {
             },
         );
     }
-    // Frequencies are sums of 1, 1.5 and 2, exact in f32, so the merge order cannot change them.
-    counts.sort_unstable_by_key(|&(hash, _)| hash);
-    let mut merged: Vec<(u64, f32)> = Vec::with_capacity(counts.len());
-    for (hash, frequency) in counts {
-        match merged.last_mut() {
-            Some(last) if last.0 == hash => last.1 += frequency,
-            _ => merged.push((hash, frequency)),
-        }
-    }
     shingles.sort_unstable();
     shingles.dedup();
-    ArticleTerms { counts: merged, shingles }
+    ArticleTerms { counts: sum_by_key(counts), shingles }
 }
 
 /// Inverse document frequency: `ln((N + 1) / df)`. Without the usual `+1` offset, so terms found in most
@@ -267,13 +258,18 @@ impl ReadArticle {
 
 /// Term counts keyed by [`TermKey`], merged where two hashes share a key.
 pub fn keyed_counts(counts: &[(u64, f32)]) -> TermCounts {
-    let mut keyed: Vec<(TermKey, f32)> = counts.iter().map(|&(hash, tf)| (term_key(hash), tf)).collect();
-    keyed.sort_unstable_by_key(|&(key, _)| key);
-    let mut merged: Vec<(TermKey, f32)> = Vec::with_capacity(keyed.len());
-    for (key, tf) in keyed {
+    sum_by_key(counts.iter().map(|&(hash, tf)| (term_key(hash), tf)).collect())
+}
+
+/// Sorts (key, frequency) pairs by key and adds up the frequencies of equal keys. Frequencies are sums of 1,
+/// 1.5 and 2, exact in f32, so the order of the additions cannot change them.
+fn sum_by_key<K: Ord + Copy>(mut counts: Vec<(K, f32)>) -> Vec<(K, f32)> {
+    counts.sort_unstable_by_key(|&(key, _)| key);
+    let mut merged: Vec<(K, f32)> = Vec::with_capacity(counts.len());
+    for (key, frequency) in counts {
         match merged.last_mut() {
-            Some(last) if last.0 == key => last.1 += tf,
-            _ => merged.push((key, tf)),
+            Some(last) if last.0 == key => last.1 += frequency,
+            _ => merged.push((key, frequency)),
         }
     }
     merged

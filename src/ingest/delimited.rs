@@ -2,8 +2,8 @@
 
 use super::columns::{Field, FieldMap};
 use super::jsonl::article_from_record;
-use super::{Ingested, STREAM_BATCH};
-use crate::article::{Article, Rejected, SourceLocation, Warning};
+use super::{hand_over, Ingested, ParsedRecord, STREAM_BATCH};
+use crate::article::{Article, Rejected, SourceLocation};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -101,7 +101,7 @@ pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn
             }
         }
         seen += block.len();
-        let parsed: Vec<(Result<Article, Rejected>, Vec<Warning>)> = block
+        let parsed: Vec<ParsedRecord> = block
             .into_par_iter()
             .map(|(line, byte, row)| {
                 let mut warnings = Vec::new();
@@ -120,17 +120,7 @@ pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn
                 (result, warnings)
             })
             .collect();
-        let mut batch = Vec::with_capacity(parsed.len());
-        for (result, warnings) in parsed {
-            out.warnings.extend(warnings);
-            match result {
-                Ok(article) => batch.push(article),
-                Err(rejected) => out.rejected.push(rejected),
-            }
-        }
-        if !batch.is_empty() {
-            sink(batch);
-        }
+        hand_over(parsed, out, sink);
     }
     if seen == 0 {
         out.rejected.push(Rejected { location: display, reason: "no rows after the header".into() });

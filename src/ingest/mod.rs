@@ -190,7 +190,7 @@ fn stream_json_lines(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &
             block.push((line_number, start, line));
         }
         records += block.len();
-        let parsed: Vec<(Result<Article, Rejected>, Vec<Warning>)> = block
+        let parsed: Vec<ParsedRecord> = block
             .into_par_iter()
             .map(|(number, start, bytes)| {
                 let mut warnings = Vec::new();
@@ -204,20 +204,28 @@ fn stream_json_lines(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &
                 (result, warnings)
             })
             .collect();
-        let mut batch = Vec::with_capacity(parsed.len());
-        for (result, warnings) in parsed {
-            out.warnings.extend(warnings);
-            match result {
-                Ok(article) => batch.push(article),
-                Err(rejected) => out.rejected.push(rejected),
-            }
-        }
-        if !batch.is_empty() {
-            sink(batch);
-        }
+        hand_over(parsed, out, sink);
     }
     if records == 0 {
         out.rejected.push(Rejected { location: display, reason: "empty file".into() });
+    }
+}
+
+/// One parsed record of a streamed file, with the warnings its parsing gave.
+pub(crate) type ParsedRecord = (Result<Article, Rejected>, Vec<Warning>);
+
+/// Accounts for a block of parsed records, in order, and hands its articles to `sink`.
+pub(crate) fn hand_over(parsed: Vec<ParsedRecord>, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
+    let mut batch = Vec::with_capacity(parsed.len());
+    for (result, warnings) in parsed {
+        out.warnings.extend(warnings);
+        match result {
+            Ok(article) => batch.push(article),
+            Err(rejected) => out.rejected.push(rejected),
+        }
+    }
+    if !batch.is_empty() {
+        sink(batch);
     }
 }
 
