@@ -107,8 +107,20 @@ impl Clustering {
 
 /// Reads, normalises and deduplicates the inputs: the articles as the rest of the pipeline sees them.
 pub fn prepare(paths: &[String], fields: &ingest::FieldMap) -> (Ingested, usize, usize) {
+    prepare_with(paths, fields, normalize::Typography::Fold)
+}
+
+/// [`prepare`], folding the typography or keeping it as published (for `storydiff ingest`).
+pub fn prepare_with(
+    paths: &[String],
+    fields: &ingest::FieldMap,
+    typography: normalize::Typography,
+) -> (Ingested, usize, usize) {
     let mut ingested = ingest::read_inputs(paths, fields);
-    ingested.articles.par_iter_mut().for_each(normalize::normalize_article);
+    ingested
+        .articles
+        .par_iter_mut()
+        .for_each(|article| normalize::normalize_article_with(article, typography));
     let (kept, emptied): (Vec<Article>, Vec<Article>) =
         ingested.articles.drain(..).partition(|a| !a.paragraphs.is_empty() || a.title.is_some());
     ingested.articles = kept;

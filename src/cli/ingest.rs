@@ -1,4 +1,7 @@
 //! `storydiff ingest`: the normalised articles as JSON Lines, to see what the tool saw.
+//!
+//! The text keeps the outlet's typography (curly quotes, dashes, soft hyphens; after NFKC and with spaces
+//! collapsed) so that a quote can be found as it was printed; clustering folds it when it reads the articles.
 
 use super::write_file;
 use crate::article::Article;
@@ -34,7 +37,8 @@ struct Line<'a> {
 pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
     super::check_paths(&args.paths)?;
     let fields = args.input.field_map()?;
-    let (ingested, duplicates, boilerplate) = crate::pipeline::prepare(&args.paths, &fields);
+    let (ingested, duplicates, boilerplate) =
+        crate::pipeline::prepare_with(&args.paths, &fields, crate::normalize::Typography::Keep);
     write_file(&args.output, |w| {
         for article in &ingested.articles {
             let line = Line { article, body: article.body(), source: article.source.to_string() };

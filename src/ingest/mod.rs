@@ -3,6 +3,7 @@
 mod columns;
 mod delimited;
 mod fields;
+mod html;
 mod jsonl;
 mod seed;
 mod text;
@@ -17,7 +18,8 @@ use std::path::{Path, PathBuf};
 
 /// File endings read when walking a folder; other files there (a gold.tsv, a README) are not articles.
 /// A file named explicitly on the command line is read whatever its ending.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "text", "jsonl", "ndjson", "json", "csv", "tsv"];
+const ARTICLE_EXTENSIONS: &[&str] =
+    &["txt", "text", "jsonl", "ndjson", "json", "csv", "tsv", "tab", "html", "htm", "xhtml"];
 
 /// How many leading bytes are checked for NUL when deciding a file is binary, as git and grep do.
 const BINARY_SNIFF_BYTES: usize = 8192;
@@ -38,6 +40,7 @@ pub struct Ingested {
 enum Format {
     JsonLines,
     JsonArray,
+    Html,
     Text,
 }
 
@@ -107,6 +110,13 @@ pub fn stream_inputs(paths: &[String], fields: &FieldMap, mut sink: impl FnMut(V
     }
     flush(&mut pending, &mut out, &mut sink);
     out
+}
+
+/// A file named like a saved web page.
+fn is_html_name(display: &str) -> bool {
+    let extension =
+        Path::new(display).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(extension.as_str(), "html" | "htm" | "xhtml")
 }
 
 /// A CSV or TSV file with a header row, by its ending.
@@ -341,7 +351,11 @@ fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
         out.rejected.push(Rejected { location: display, reason: "binary file (contains NUL bytes)".into() });
         return out;
     }
-    let text = decode_utf8(&bytes, &display, &mut out.warnings);
+    let text =
+        match html::decode_declared(&bytes).filter(|_| is_html_name(&display) || bytes.starts_with(b"<")) {
+            Some((text, _)) => text,
+            None => decode_utf8(&bytes, &display, &mut out.warnings),
+        };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if text.trim().is_empty() {
         out.rejected.push(Rejected { location: display, reason: "empty file".into() });
@@ -350,6 +364,13 @@ fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
     match detect_format(&display, text) {
         Format::JsonLines => jsonl::read_json_lines(&display, text, fields, &mut out),
         Format::JsonArray => jsonl::read_json_array(&display, text, fields, &mut out),
+        Format::Html => {
+            let location = SourceLocation { path: display.clone(), record: None };
+            match html::parse_html(text, location, None, &mut out.warnings) {
+                Ok(article) => out.articles.push(article),
+                Err(reason) => out.rejected.push(Rejected { location: display, reason }),
+            }
+        }
         Format::Text => {
             let location = SourceLocation { path: display.clone(), record: None };
             let parent = match input {
@@ -401,6 +422,8 @@ fn detect_format(display: &str, text: &str) -> Format {
         ("jsonl" | "ndjson", _) => Format::JsonLines,
         ("json", Some('[')) => Format::JsonArray,
         ("json", _) => Format::JsonLines,
+        _ if is_html_name(display) => Format::Html,
+        _ if html::looks_like_html(text) => Format::Html,
         (_, Some('[')) if display == "-" => Format::JsonArray,
         (_, Some('{')) if display == "-" || extension.is_empty() => Format::JsonLines,
         _ => Format::Text,

@@ -12,32 +12,57 @@ pub use dedup::{apply_merges, duplicate_targets, merge_exact_duplicates, text_ke
 use crate::article::Article;
 use unicode_normalization::UnicodeNormalization;
 
+/// What normalisation does with an outlet's typography: curly and angle quotes, dashes, soft hyphens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typography {
+    /// One form for quotes, apostrophes, dashes and ellipses, no zero-width characters or soft hyphens: what
+    /// clustering and diffing compare, so that `„Ja“` and `"Ja"` are the same words.
+    Fold,
+    /// The characters as published (after NFKC): what `storydiff ingest` writes, so that a quote can be
+    /// searched for as the outlet printed it.
+    Keep,
+}
+
 /// Normalises one piece of text: NFKC, one form for quotes, apostrophes, dashes and ellipses, no control or
 /// zero-width characters, single spaces. Idempotent: normalising twice changes nothing more.
 pub fn normalize_text(text: &str) -> String {
+    normalize_text_with(text, Typography::Fold)
+}
+
+/// [`normalize_text`], folding the typography or keeping it. Both are idempotent.
+pub fn normalize_text_with(text: &str, typography: Typography) -> String {
     // ASCII is its own NFKC; most news text is, and NFKC costs a tenth of the clustering time (perf, 10k
     // synthetic articles), so skip it there.
     if text.is_ascii() {
-        return map_characters(text.chars());
+        return map_characters(text.chars(), typography);
     }
-    map_characters(text.nfkc())
+    map_characters(text.nfkc(), typography)
 }
 
-fn map_characters(chars: impl Iterator<Item = char>) -> String {
+fn map_characters(chars: impl Iterator<Item = char>, typography: Typography) -> String {
     let mut out = String::new();
     let mut pending_space = false;
+    let fold = typography == Typography::Fold;
     for c in chars {
         let mapped: &str = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => "'",
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => "\"",
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => "-",
-            '\u{2026}' => "...",
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => "",
             c if c.is_whitespace() => {
                 pending_space = !out.is_empty();
                 continue;
             }
             c if c.is_control() => continue,
+            _ if !fold => {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
+                continue;
+            }
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => "'",
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => "\"",
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => "-",
+            '\u{2026}' => "...",
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => "",
             _ => {
                 if pending_space {
                     out.push(' ');
@@ -61,14 +86,20 @@ fn map_characters(chars: impl Iterator<Item = char>) -> String {
 
 /// Normalises an article's title and paragraphs and drops the page boilerplate found in them.
 pub fn normalize_article(article: &mut Article) {
-    article.title = article.title.as_deref().map(normalize_text).filter(|t| !t.is_empty());
+    normalize_article_with(article, Typography::Fold);
+}
+
+/// [`normalize_article`], folding the typography or keeping it.
+pub fn normalize_article_with(article: &mut Article, typography: Typography) {
+    let normalize = |text: &str| normalize_text_with(text, typography);
+    article.title = article.title.as_deref().map(normalize).filter(|t| !t.is_empty());
     let paragraphs = std::mem::take(&mut article.paragraphs);
     article.paragraphs = paragraphs
         .iter()
-        .map(|p| strip_credits(&normalize_text(p)))
-        .filter(|p| !p.is_empty() && !is_boilerplate_paragraph(p))
+        .map(|p| strip_credits(&normalize(p)))
+        .filter(|p| !p.is_empty() && !is_boilerplate_paragraph(&normalize_text(p)))
         .collect();
-    article.outlet = article.outlet.as_deref().map(normalize_text).filter(|o| !o.is_empty());
+    article.outlet = article.outlet.as_deref().map(normalize).filter(|o| !o.is_empty());
 }
 
 #[cfg(test)]
@@ -79,6 +110,17 @@ mod tests {
     fn quotes_dashes_ellipses_spaces_unified() {
         let text = "\u{201C}We\u{2019}re ready\u{2026}\u{201D} \u{2014} Hollande\u{00A0}said\u{200B}  now";
         assert_eq!(normalize_text(text), "\"We're ready...\" - Hollande said now");
+    }
+
+    #[test]
+    fn kept_typography_only_collapses_spaces_and_drops_controls() {
+        let text = "\u{201E}Ja\u{201C} \u{2014} Kern\u{00AD}werk\u{0007}\u{00A0} now";
+        assert_eq!(
+            normalize_text_with(text, Typography::Keep),
+            "\u{201E}Ja\u{201C} \u{2014} Kern\u{00AD}werk now"
+        );
+        let once = normalize_text_with(text, Typography::Keep);
+        assert_eq!(normalize_text_with(&once, Typography::Keep), once);
     }
 
     #[test]

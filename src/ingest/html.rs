@@ -1,0 +1,219 @@
+//! Saved HTML pages: the main text (readability.js's algorithm, via dom_smoothie) and the page's own metadata.
+
+use super::fields::{outlet_from_url, parse_date};
+use super::split_paragraphs;
+use crate::article::{Article, SourceLocation, Warning};
+use dom_smoothie::{Config, Readability, TextMode};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// True when a text opens like an HTML document (after a BOM, blank space and comments), whatever its name.
+pub fn looks_like_html(text: &str) -> bool {
+    let head: String = text.trim_start().chars().take(512).collect::<String>().to_ascii_lowercase();
+    let head = head.trim_start_matches("<?xml").trim_start();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || (head.starts_with("<!--") && head.contains("<html"))
+        || head.starts_with("<head")
+}
+
+/// How many leading bytes are searched for a `<meta charset>` declaration: the HTML standard's prescan window.
+const CHARSET_PRESCAN_BYTES: usize = 1024;
+
+static META_CHARSET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_:.-]+)"#).unwrap());
+
+/// Decodes a page that is not valid UTF-8 with the legacy encoding it declares (`<meta charset>` or
+/// `http-equiv` content type), as a browser would. `None` when the bytes are UTF-8 or the page declares no
+/// other encoding; the caller then decodes as UTF-8, replacing what is invalid.
+pub fn decode_declared(bytes: &[u8]) -> Option<(String, &'static str)> {
+    if std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(CHARSET_PRESCAN_BYTES * 4)]);
+    let label = META_CHARSET.captures(&head)?.get(1)?.as_str().to_string();
+    let encoding = encoding_rs::Encoding::for_label(label.as_bytes())?;
+    if encoding == encoding_rs::UTF_8 {
+        return None;
+    }
+    let (text, _, _) = encoding.decode(bytes);
+    Some((text.into_owned(), encoding.name()))
+}
+
+/// The page's canonical URL (`<link rel=canonical>`, else `og:url`), when it is an absolute http(s) URL.
+fn canonical_url(doc: &dom_query::Document) -> Option<String> {
+    let attr = |selector: &str, name: &str| {
+        doc.select(selector)
+            .nodes()
+            .iter()
+            .find_map(|node| node.attr(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
+    };
+    attr("link[rel=canonical]", "href")
+        .or_else(|| attr("meta[property=\"og:url\"]", "content"))
+        .filter(|url| outlet_from_url(url).is_some())
+}
+
+/// Elements that are page furniture wherever they stand: navigation, asides, footers, captions, dialogs.
+const FURNITURE_ELEMENTS: &str =
+    "nav, aside, footer, figcaption, dialog, button, select, [role=navigation], \
+     [role=complementary], [role=contentinfo], [role=dialog], [role=alertdialog], [aria-modal=true]";
+
+/// Words in a `class` or `id` (split at `-` and `_`) that name page furniture rather than article text:
+/// sharing and social widgets, comment sections, newsletter and cookie boxes, related-article lists, author
+/// boxes, captions and credits, tag lists, breadcrumbs, pagination, ads. The list follows the boilerplate
+/// classes trafilatura and readability.js discard; measured on html_dev (docs/EVALUATION.md, "HTML").
+const FURNITURE_WORDS: &[&str] = &[
+    "related",
+    "share",
+    "sharing",
+    "shariff",
+    "social",
+    "socials",
+    "comment",
+    "comments",
+    "respond",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "sidebar",
+    "caption",
+    "credit",
+    "credits",
+    "copyright",
+    "byline",
+    "author",
+    "authors",
+    "tags",
+    "tagcloud",
+    "promo",
+    "advert",
+    "advertisement",
+    "ads",
+    "sponsor",
+    "sponsored",
+    "toc",
+    "popup",
+    "modal",
+    "overlay",
+    "rating",
+    "footer",
+    "nav",
+    "navbar",
+    "navigation",
+    "skip",
+    "bio",
+    "recommended",
+    "recommendations",
+    "more",
+    "readmore",
+    "read-more",
+    "outbrain",
+    "taboola",
+];
+
+/// Words in a `class` or `id` that may mark the article's own container even beside a furniture word
+/// (`main-content sidebar-right`, `content-sidebar-wrap`): readability.js's "maybe a candidate" list.
+const CONTENT_WORDS: &[&str] =
+    &["and", "article", "body", "column", "content", "main", "shadow", "post", "entry"];
+
+/// A furniture element holding more than this share of the page's text is kept: a page built inside one
+/// `<div class="comments-and-content">` would otherwise lose its article.
+const FURNITURE_MAX_TEXT_SHARE: f64 = 0.5;
+
+/// Removes navigation, asides, footers, captions, comment sections, cookie banners, related links and the
+/// like before the main text is chosen, so they can neither be chosen nor left inside it.
+fn strip_page_furniture(doc: &dom_query::Document) {
+    doc.select(FURNITURE_ELEMENTS).remove();
+    let page_text = doc.select("body").text().chars().filter(|c| !c.is_whitespace()).count().max(1);
+    for node in doc.select("[class], [id]").nodes() {
+        if node.has_name("body") || node.has_name("html") || node.has_name("main") || node.has_name("article")
+        {
+            continue;
+        }
+        let class = node.attr("class").unwrap_or_default();
+        let id = node.attr("id").unwrap_or_default();
+        let words = || {
+            class.split_whitespace().chain(id.split_whitespace()).flat_map(|token| token.split(['-', '_']))
+        };
+        if words().any(|word| CONTENT_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f))) {
+            continue;
+        }
+        let furniture = words().any(|word| FURNITURE_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f)));
+        if !furniture {
+            continue;
+        }
+        let text = node.text().chars().filter(|c| !c.is_whitespace()).count();
+        if (text as f64) / (page_text as f64) <= FURNITURE_MAX_TEXT_SHARE {
+            node.remove_from_parent();
+        }
+    }
+}
+
+/// Parses one saved page into an article: its main text as paragraphs, the title, publication date, outlet and
+/// canonical URL from JSON-LD, OpenGraph and `<meta>`. `url_hint` (a WARC record's target URI) is used when the
+/// page names no canonical URL of its own. When readability finds no main text, the page's visible text
+/// (furniture removed) is used, with a warning.
+pub fn parse_html(
+    html: &str,
+    source: SourceLocation,
+    url_hint: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Article, String> {
+    let config = Config { text_mode: TextMode::Formatted, ..Config::default() };
+    let mut readability = Readability::new(html, url_hint, Some(config))
+        .map_err(|err| format!("not a readable HTML page: {err}"))?;
+    let canonical_url = canonical_url(&readability.doc);
+    let metadata = readability.get_article_metadata(readability.parse_json_ld());
+    strip_page_furniture(&readability.doc);
+    let text = match readability.parse() {
+        Ok(extracted) => extracted.text_content.to_string(),
+        Err(err) => {
+            warnings.push(Warning {
+                location: source.to_string(),
+                message: format!("no main text found ({err}); the page's visible text is used"),
+            });
+            visible_text(html)
+        }
+    };
+    let mut article = Article::new(source.path.clone(), source);
+    let url = canonical_url.or_else(|| metadata.url.clone().filter(|u| outlet_from_url(u).is_some()));
+    article.url = url.or_else(|| url_hint.map(str::to_string));
+    article.outlet = article.url.as_deref().and_then(outlet_from_url);
+    let title = metadata.title.trim();
+    article.title = (!title.is_empty()).then(|| title.to_string());
+    article.date = metadata.published_time.as_deref().and_then(parse_date);
+    if let Some(site) = metadata.site_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        article.extra.insert("site_name".into(), site.into());
+    }
+    if let Some(lang) = metadata.lang.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        article.extra.insert("html_lang".into(), lang.into());
+    }
+    article.paragraphs = split_paragraphs(&text);
+    if article.paragraphs.is_empty() && article.title.is_none() {
+        return Err("no text in the page".into());
+    }
+    Ok(article)
+}
+
+/// The text of the page's `<article>` (the longest), else `<main>`, else `<body>`, furniture removed.
+fn visible_text(html: &str) -> String {
+    let doc = dom_query::Document::from(html);
+    doc.select("script, style, noscript, template").remove();
+    strip_page_furniture(&doc);
+    for selector in ["article", "main", "body"] {
+        let longest =
+            doc.select(selector).nodes().iter().map(|node| node.formatted_text()).max_by_key(|t| t.len());
+        if let Some(text) = longest.filter(|t| !t.trim().is_empty()) {
+            return text.to_string();
+        }
+    }
+    String::new()
+}
