@@ -40,7 +40,7 @@ pub struct Story {
 /// How every input record was accounted for.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
-    /// Input records seen: the sum of the four counts below.
+    /// Input records seen: the sum of the counts below, from articles in stories to skipped records.
     pub records: usize,
     /// Stories of two or more distinct articles.
     pub stories: usize,
@@ -49,10 +49,18 @@ pub struct Summary {
     pub singletons: usize,
     pub duplicates_merged: usize,
     pub rejected: usize,
+    /// WARC records that hold no article: not HTML, status not 200, revisits (requests and metadata records
+    /// are not counted: they never hold a page).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped_records: usize,
     pub warnings: usize,
     pub candidate_pairs: usize,
     pub edges: usize,
     pub boilerplate_paragraphs_dropped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The result of clustering: the articles, their features and graph, and the stories.
@@ -538,12 +546,16 @@ fn cluster_features(
     }
     let multi: Vec<&Story> = stories.iter().filter(|s| s.members.len() > 1).collect();
     let summary = Summary {
-        records: ingested.articles.len() + duplicates + ingested.rejected.len(),
+        records: ingested.articles.len()
+            + duplicates
+            + ingested.rejected.len()
+            + ingested.skipped_records.len(),
         stories: multi.len(),
         articles_in_stories: multi.iter().map(|s| s.members.len()).sum(),
         singletons: stories.len() - multi.len(),
         duplicates_merged: duplicates,
         rejected: ingested.rejected.len(),
+        skipped_records: ingested.skipped_records.len(),
         warnings: ingested.warnings.len(),
         candidate_pairs: pairs.len(),
         edges: graph.graph.edge_count(),

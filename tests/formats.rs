@@ -3,7 +3,8 @@
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use storydiff::ingest::FieldMap;
-use storydiff::pipeline::{cluster_paths, prepare, Config};
+use storydiff::normalize::Typography;
+use storydiff::pipeline::{cluster_paths, prepare, prepare_with, Config};
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/formats/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -171,4 +172,244 @@ fn issue_5_csv_with_crlf_line_ends_names_the_right_lines_and_reads_rows_again() 
         let expected = ingested.articles.iter().find(|a| a.doc_id == article.doc_id).unwrap();
         assert_eq!(clustering.with_body(index as u32).unwrap().paragraphs, expected.paragraphs);
     }
+}
+
+/// One bundled-corpus record as a saved news page in one of three layouts, each with the furniture real pages
+/// carry: navigation, a cookie banner, related links, a newsletter box, comments and a footer. The metadata is
+/// where each layout's CMS puts it: JSON-LD `NewsArticle`, OpenGraph and `article:` meta, or plain `<meta>`.
+fn render_page(record: &serde_json::Value, layout: usize) -> String {
+    let esc = |s: &str| html_escape::encode_text(s).into_owned();
+    let attr = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
+    let field = |name: &str| record[name].as_str().unwrap_or("").to_string();
+    let published = if record["date"].is_string() { field("date") } else { field("published") };
+    let (title, url) = (field("title"), field("url"));
+    let paragraphs: String =
+        field("body").split("\n\n").map(|p| format!("<p>{}</p>\n", esc(p.trim()))).collect();
+    let nav =
+        "<nav class=\"site-nav\"><ul><li><a href=\"/world\">World</a></li><li><a href=\"/politics\">Politics\
+        </a></li><li><a href=\"/business\">Business</a></li><li><a href=\"/sport\">Sport</a></li></ul></nav>";
+    let cookie = "<div id=\"cookie-consent\" class=\"cookie-banner\"><p>We use cookies to improve your experience \
+        of our website and to show you personalised advertising. By continuing to browse you agree to our use of \
+        cookies.</p><button>Accept all cookies</button></div>";
+    let related =
+        "<aside class=\"related-articles\"><h3>Related stories</h3><ul><li><a href=\"/a\">Parliament \
+        votes on the budget amendment after a long night of debate</a></li><li><a href=\"/b\">Floods force \
+        thousands from their homes along the river valley</a></li></ul></aside>";
+    let newsletter = "<div class=\"newsletter-signup\"><h4>Get the morning briefing</h4><p>Sign up for our \
+        newsletter and receive the top stories in your inbox every morning before breakfast.</p></div>";
+    let comments =
+        "<section id=\"comments\" class=\"comments-area\"><h3>24 comments</h3><div class=\"comment\">\
+        <p>Reader one: I really doubt this will change anything at all, the ministers always say the same \
+        thing.</p></div><div class=\"comment\"><p>Reader two: Great reporting as usual, thank you for \
+        covering the details that other outlets ignored completely.</p></div></section>";
+    let footer = "<footer class=\"site-footer\"><p>Copyright 2016 Example Media Group. All rights reserved. \
+        Terms of use. Privacy policy. Contact the newsroom.</p></footer>";
+    match layout % 3 {
+        0 => format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} | World news</title>\
+             <link rel=\"canonical\" href=\"{u}\"><script type=\"application/ld+json\">{{\"@context\":\
+             \"https://schema.org\",\"@type\":\"NewsArticle\",\"headline\":{tj},\"datePublished\":{pj},\
+             \"publisher\":{{\"@type\":\"Organization\",\"name\":\"Example News\"}}}}</script></head><body>\
+             {cookie}<header><a href=\"/\">Example News</a>{nav}</header><main><article><h1>{t}</h1>\
+             <p class=\"byline\">By Staff Reporter</p><div class=\"article-body\">{paragraphs}</div></article>\
+             {related}{newsletter}{comments}</main>{footer}</body></html>",
+            t = esc(&title),
+            u = attr(&url),
+            tj = serde_json::to_string(&title).unwrap().replace("</", "<\\/"),
+            pj = serde_json::to_string(&published).unwrap(),
+        ),
+        1 => format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><meta property=\"og:title\" content=\"{ta}\">\
+             <meta property=\"og:url\" content=\"{u}\"><meta property=\"og:site_name\" content=\"The Daily \
+             Example\"><meta property=\"article:published_time\" content=\"{p}\"><title>The Daily Example</title>\
+             </head><body class=\"single-post\">{nav}<div class=\"container\"><div id=\"content\" \
+             class=\"site-content\"><div class=\"entry-content\">{paragraphs}</div><div class=\"share-buttons\">\
+             <a href=\"#\">Share on Facebook</a> <a href=\"#\">Share on Twitter</a></div>{comments}</div>\
+             <div id=\"sidebar\" class=\"widget-area\">{related}{newsletter}</div></div>{cookie}{footer}\
+             </body></html>",
+            ta = attr(&title),
+            u = attr(&url),
+            p = attr(&published),
+        ),
+        _ => format!(
+            "<html><head><title>{t}</title><meta name=\"date\" content=\"{p}\"><link rel=\"canonical\" \
+             href=\"{u}\"></head><body><table width=\"100%\"><tr><td class=\"menu\">{nav}</td><td>\
+             <div class=\"story\"><h2>{t}</h2>{paragraphs}</div></td><td class=\"sidebar\">{related}</td></tr>\
+             </table>{comments}{footer}</body></html>",
+            t = esc(&title),
+            u = attr(&url),
+            p = attr(&published),
+        ),
+    }
+}
+
+/// The bundled corpus as one saved page per article, in a folder per story id prefix (`mosul-offensive/bbc.html`).
+fn bundled_corpus_as_html(dir: &std::path::Path) -> Vec<(String, String)> {
+    let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let mut pages = Vec::new();
+    for (index, line) in std::fs::read_to_string(&jsonl).unwrap().lines().enumerate() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = record["id"].as_str().unwrap().to_string();
+        let path = dir.join(format!("{id}.html"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, render_page(&record, index)).unwrap();
+        pages.push((id, path.to_str().unwrap().to_string()));
+    }
+    pages
+}
+
+/// Stories as sets of ids, with each page's path mapped back to the id it was written from.
+fn story_sets(paths: &[String], id_of: &BTreeMap<String, String>) -> std::collections::BTreeSet<Vec<String>> {
+    stories(paths, &Config::default())
+        .into_values()
+        .map(|members| {
+            let mut ids: Vec<String> =
+                members.into_iter().map(|m| id_of.get(&m).cloned().unwrap_or(m)).collect();
+            ids.sort();
+            ids
+        })
+        .collect()
+}
+
+#[test]
+fn issue_5_bundled_corpus_clusters_the_same_from_saved_html_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = bundled_corpus_as_html(dir.path());
+    let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let from_jsonl = story_sets(std::slice::from_ref(&jsonl), &BTreeMap::new());
+    let id_of: BTreeMap<String, String> = pages.iter().map(|(id, path)| (path.clone(), id.clone())).collect();
+    let folder = dir.path().to_str().unwrap().to_string();
+    assert_eq!(story_sets(std::slice::from_ref(&folder), &id_of), from_jsonl);
+
+    // Each page gives back the article's own text and metadata, and none of the furniture.
+    let (expected, _, _) = prepare_with(&[jsonl], &FieldMap::default(), Typography::Keep);
+    let extracted = ingest(&[&folder]);
+    assert_eq!(extracted.len(), pages.len());
+    for page in &extracted {
+        let id = &id_of[page["source"].as_str().unwrap()];
+        let original = expected.articles.iter().find(|a| &a.doc_id == id).unwrap();
+        let body = page["body"].as_str().unwrap();
+        assert_eq!(body, original.body(), "{id}: body");
+        assert_eq!(page["title"].as_str(), original.title.as_deref(), "{id}: title");
+        assert_eq!(page["url"].as_str(), original.url.as_deref(), "{id}: canonical url");
+        assert_eq!(page["outlet"].as_str(), original.outlet.as_deref(), "{id}: outlet");
+        assert_eq!(page["date"], serde_json::json!(original.date), "{id}: date");
+        for furniture in
+            ["cookies", "Related stories", "newsletter", "Reader one", "Share on", "Copyright 2016"]
+        {
+            assert!(!body.contains(furniture), "{id}: `{furniture}` kept in the body: {body}");
+        }
+    }
+}
+
+/// Writes a WARC with the `warc` crate itself: each bundled-corpus page as a `response` record (every third one
+/// gzip-compressed and chunked, as servers send them) after its `request` record, plus a 404 page, an image
+/// and a revisit, which hold no article.
+fn bundled_corpus_as_warc(dir: &std::path::Path, gzip: bool) -> (String, BTreeMap<String, String>) {
+    use std::io::Write;
+    use warc::{BufferedBody, Record, RecordType, WarcHeader, WarcWriter};
+    let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let path = dir.join(if gzip { "crawl.warc.gz" } else { "crawl.warc" });
+    let mut bytes = Vec::new();
+    let mut writer = WarcWriter::new(&mut bytes);
+    let mut number = 0;
+    let mut id_of = BTreeMap::new();
+    let mut write = |writer: &mut WarcWriter<&mut Vec<u8>>, kind: RecordType, uri: &str, body: Vec<u8>| {
+        let mut record = Record::<BufferedBody>::with_body(body);
+        record.set_warc_type(kind);
+        record.set_date(chrono::DateTime::parse_from_rfc3339("2016-10-30T12:00:00Z").unwrap().into());
+        record.set_header(WarcHeader::TargetURI, uri).unwrap();
+        record.set_header(WarcHeader::ContentType, "application/http; msgtype=response").unwrap();
+        writer.write(&record).unwrap();
+        number += 1;
+        number
+    };
+    let http = |status: &str, headers: &str, body: &[u8]| {
+        let mut message = format!("HTTP/1.1 {status}\r\n{headers}\r\n").into_bytes();
+        message.extend_from_slice(body);
+        message
+    };
+    for (index, line) in std::fs::read_to_string(&jsonl).unwrap().lines().enumerate() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        let url = record["url"].as_str().unwrap().to_string();
+        write(&mut writer, RecordType::Request, &url, format!("GET {url} HTTP/1.1\r\n\r\n").into_bytes());
+        let page = render_page(&record, index);
+        let message = if index % 3 == 0 {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(page.as_bytes()).unwrap();
+            let compressed = encoder.finish().unwrap();
+            let (lhs, rhs) = compressed.split_at(compressed.len() / 2);
+            let mut chunked = Vec::new();
+            for chunk in [lhs, rhs] {
+                chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                chunked.extend_from_slice(chunk);
+                chunked.extend_from_slice(b"\r\n");
+            }
+            chunked.extend_from_slice(b"0\r\n\r\n");
+            http(
+                "200 OK",
+                "Content-Type: text/html; charset=utf-8\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+                &chunked,
+            )
+        } else {
+            http("200 OK", "Content-Type: text/html; charset=UTF-8\r\n", page.as_bytes())
+        };
+        let n = write(&mut writer, RecordType::Response, &url, message);
+        let source = format!("{}:{n}", path.display());
+        id_of.insert(source, record["id"].as_str().unwrap().to_string());
+    }
+    let missing = http(
+        "404 Not Found",
+        "Content-Type: text/html\r\n",
+        b"<html><body><p>Page not found</p></body></html>",
+    );
+    write(&mut writer, RecordType::Response, "https://www.example.com/gone", missing);
+    let image = http("200 OK", "Content-Type: image/png\r\n", b"\x89PNG\r\n\x1a\n");
+    write(&mut writer, RecordType::Response, "https://www.example.com/logo.png", image);
+    write(&mut writer, RecordType::Revisit, "https://www.example.com/again", Vec::new());
+    if gzip {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(&bytes).unwrap();
+        bytes = encoder.finish().unwrap();
+    }
+    std::fs::write(&path, bytes).unwrap();
+    (path.to_str().unwrap().to_string(), id_of)
+}
+
+#[test]
+fn issue_5_bundled_corpus_clusters_the_same_from_a_warc_and_skipped_records_are_counted() {
+    let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let from_jsonl = story_sets(std::slice::from_ref(&jsonl), &BTreeMap::new());
+    let dir = tempfile::tempdir().unwrap();
+    for gzip in [false, true] {
+        let (warc, id_of) = bundled_corpus_as_warc(dir.path(), gzip);
+        assert_eq!(story_sets(std::slice::from_ref(&warc), &id_of), from_jsonl, "gzip {gzip}");
+        let clustering = cluster_paths(std::slice::from_ref(&warc), &Config::default());
+        let ingested = &clustering.ingested;
+        assert_eq!(ingested.articles.len(), id_of.len());
+        assert_eq!(ingested.other_records, id_of.len(), "one request record per page");
+        let reasons: Vec<&str> = ingested.skipped_records.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons.contains(&"HTTP status 404, not 200"), "{reasons:?}");
+        assert!(reasons.contains(&"not HTML (image/png)"), "{reasons:?}");
+        assert_eq!(clustering.summary.skipped_records, 3);
+        assert_eq!(clustering.summary.records, id_of.len() + 3, "every response record accounted for");
+        // Bodies are read again from their record after clustering dropped them.
+        let index = clustering.find_article(&format!("{warc}:2")).unwrap();
+        let body = clustering.with_body(index).unwrap().body();
+        assert!(body.len() > 100 && !body.contains("cookies"), "{body}");
+    }
+    // `ingest` reads the same file, and a missing WARC is an error, not a new empty file.
+    let (warc, _) = bundled_corpus_as_warc(dir.path(), true);
+    assert_eq!(ingest(&[&warc]).len(), 74);
+    let missing = dir.path().join("missing.warc.gz");
+    Command::cargo_bin("storydiff")
+        .unwrap()
+        .arg("ingest")
+        .arg(&missing)
+        .arg("-o")
+        .arg(dir.path().join("o.jsonl"))
+        .assert()
+        .failure();
+    assert!(!missing.exists(), "reading must not create the file");
 }

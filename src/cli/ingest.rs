@@ -48,9 +48,13 @@ pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
         Ok(())
     })?;
     super::report_problems(&ingested);
+    let skipped = match ingested.skipped_records.len() {
+        0 => String::new(),
+        n => format!(", {n} WARC records without an article"),
+    };
     writeln!(
         out,
-        "{} articles written to {} ({} duplicates merged, {} rejected, {} boilerplate paragraphs dropped)",
+        "{} articles written to {} ({} duplicates merged, {} rejected{skipped}, {} boilerplate paragraphs dropped)",
         ingested.articles.len(),
         args.output.display(),
         duplicates,

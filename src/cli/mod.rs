@@ -156,6 +156,22 @@ pub(crate) fn report_problems(ingested: &crate::ingest::Ingested) {
             ingested.rejected.len() - SHOWN
         );
     }
+    if !ingested.skipped_records.is_empty() {
+        let mut reasons: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for skipped in &ingested.skipped_records {
+            *reasons.entry(skipped.reason.as_str()).or_default() += 1;
+        }
+        let mut reasons: Vec<(&str, usize)> = reasons.into_iter().collect();
+        reasons.sort_by(|lhs, rhs| rhs.1.cmp(&lhs.1).then(lhs.0.cmp(rhs.0)));
+        let listed: Vec<String> = reasons.iter().take(5).map(|(reason, n)| format!("{n} {reason}")).collect();
+        let more = if reasons.len() > 5 { ", ..." } else { "" };
+        let _ = writeln!(
+            stderr,
+            "storydiff: skipped {} WARC record(s) holding no article: {}{more}",
+            ingested.skipped_records.len(),
+            listed.join(", ")
+        );
+    }
     for w in ingested.warnings.iter().take(SHOWN) {
         let _ = writeln!(stderr, "storydiff: warning: {}: {}", w.location, w.message);
     }

@@ -23,6 +23,9 @@ struct Document<'a> {
     summary: &'a Summary,
     stories: Vec<JsonStory<'a>>,
     rejected: &'a [Rejected],
+    /// WARC records that hold no article, with the reason (not HTML, status not 200, revisit).
+    #[serde(skip_serializing_if = "<[Rejected]>::is_empty")]
+    skipped_records: &'a [Rejected],
     warnings: &'a [Warning],
 }
 
@@ -116,6 +119,7 @@ pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dy
         summary: &clustering.summary,
         stories,
         rejected: &clustering.ingested.rejected,
+        skipped_records: &clustering.ingested.skipped_records,
         warnings: &clustering.ingested.warnings,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;

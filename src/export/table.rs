@@ -77,5 +77,13 @@ pub fn write_summary(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         summary.singletons,
         summary.duplicates_merged,
         summary.rejected
-    )
+    )?;
+    if summary.skipped_records > 0 {
+        writeln!(
+            out,
+            "{} WARC records held no article (not HTML, or status not 200; --json lists them)",
+            summary.skipped_records
+        )?;
+    }
+    Ok(())
 }

@@ -26,7 +26,7 @@ static META_CHARSET: LazyLock<Regex> =
 /// Decodes a page that is not valid UTF-8 with the legacy encoding it declares (`<meta charset>` or
 /// `http-equiv` content type), as a browser would. `None` when the bytes are UTF-8 or the page declares no
 /// other encoding; the caller then decodes as UTF-8, replacing what is invalid.
-pub fn decode_declared(bytes: &[u8]) -> Option<(String, &'static str)> {
+fn decode_declared(bytes: &[u8]) -> Option<(String, &'static str)> {
     if std::str::from_utf8(bytes).is_ok() {
         return None;
     }
@@ -38,6 +38,71 @@ pub fn decode_declared(bytes: &[u8]) -> Option<(String, &'static str)> {
     }
     let (text, _, _) = encoding.decode(bytes);
     Some((text.into_owned(), encoding.name()))
+}
+
+/// Decodes a page's bytes: with the charset its HTTP response named, else the one its `<meta>` declares when
+/// the bytes are not UTF-8, else as UTF-8 with invalid bytes replaced (and a warning).
+pub fn decode_page(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    display: &str,
+    warnings: &mut Vec<Warning>,
+) -> String {
+    if let Some(encoding) = http_charset.and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+    {
+        if encoding != encoding_rs::UTF_8 {
+            return encoding.decode(bytes).0.into_owned();
+        }
+    }
+    match decode_declared(bytes) {
+        Some((text, _)) => text,
+        None => super::decode_utf8(bytes, display, warnings),
+    }
+}
+
+/// `<meta>` names and properties that carry a publication date, in the order they are trusted: OpenGraph's
+/// `article:` namespace, then the names CMSs and Dublin Core use.
+const DATE_META: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publication_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+];
+
+/// The publication date from `<meta>` (see [`DATE_META`]), an `itemprop=datePublished`, or the first
+/// `<time datetime>`.
+fn meta_date(doc: &dom_query::Document) -> Option<chrono::NaiveDate> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for node in doc.select("meta[content]").nodes() {
+        let key = ["property", "name", "itemprop"]
+            .iter()
+            .find_map(|a| node.attr(a))
+            .map(|k| k.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        if let Some(rank) = DATE_META.iter().position(|name| *name == key) {
+            found.push((rank, node.attr("content").unwrap_or_default().to_string()));
+        }
+    }
+    found.sort_by_key(|(rank, _)| *rank);
+    let from_time = doc
+        .select("[itemprop=datePublished][datetime], time[datetime]")
+        .nodes()
+        .iter()
+        .filter_map(|node| node.attr("datetime").map(|d| d.to_string()))
+        .collect::<Vec<_>>();
+    found.into_iter().map(|(_, value)| value).chain(from_time).find_map(|value| parse_date(&value))
 }
 
 /// The page's canonical URL (`<link rel=canonical>`, else `og:url`), when it is an absolute http(s) URL.
@@ -172,6 +237,7 @@ pub fn parse_html(
         .map_err(|err| format!("not a readable HTML page: {err}"))?;
     let canonical_url = canonical_url(&readability.doc);
     let metadata = readability.get_article_metadata(readability.parse_json_ld());
+    let page_date = meta_date(&readability.doc);
     strip_page_furniture(&readability.doc);
     let text = match readability.parse() {
         Ok(extracted) => extracted.text_content.to_string(),
@@ -189,7 +255,12 @@ pub fn parse_html(
     article.outlet = article.url.as_deref().and_then(outlet_from_url);
     let title = metadata.title.trim();
     article.title = (!title.is_empty()).then(|| title.to_string());
-    article.date = metadata.published_time.as_deref().and_then(parse_date);
+    article.date = metadata
+        .published_time
+        .as_deref()
+        .and_then(parse_date)
+        .or(page_date)
+        .or_else(|| article.url.as_deref().and_then(super::date_from_url));
     if let Some(site) = metadata.site_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         article.extra.insert("site_name".into(), site.into());
     }

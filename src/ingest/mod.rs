@@ -7,6 +7,7 @@ mod html;
 mod jsonl;
 mod seed;
 mod text;
+mod warc;
 
 pub use columns::{Field, FieldMap};
 pub use fields::{date_from_url, outlet_from_url, parse_date};
@@ -33,6 +34,11 @@ pub struct Ingested {
     pub files_read: usize,
     /// Files met while walking a folder that are not in an article format.
     pub files_skipped: Vec<String>,
+    /// WARC response and resource records that hold no article (not HTML, status not 200, revisits), each
+    /// with its reason.
+    pub skipped_records: Vec<Rejected>,
+    /// WARC records that never hold a page (requests, metadata, warcinfo), counted only.
+    pub other_records: usize,
 }
 
 /// The shape of one input, decided from its name and its first bytes.
@@ -99,6 +105,10 @@ pub fn stream_inputs(paths: &[String], fields: &FieldMap, mut sink: impl FnMut(V
             Input::File(path) if is_delimited_file(path) => {
                 flush(&mut pending, &mut out, &mut sink);
                 delimited::stream(path, fields, &mut out, &mut sink);
+            }
+            Input::File(path) if warc::is_warc_name(path) => {
+                flush(&mut pending, &mut out, &mut sink);
+                warc::stream(path, &mut out, &mut sink);
             }
             _ => {
                 pending.push(input);
@@ -247,6 +257,9 @@ pub fn reread(article: &Article, fields: &FieldMap) -> Result<Article, String> {
     if is_delimited_file(path) {
         return delimited::reread(article, fields);
     }
+    if warc::is_warc_name(path) {
+        return warc::reread(article);
+    }
     if let Some(offset) = article.byte_offset {
         let mut file =
             std::fs::File::open(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
@@ -300,9 +313,10 @@ fn collect_inputs(given: &str, fields: &FieldMap, inputs: &mut Vec<Input>, out: 
                 if name.starts_with('.') {
                     continue;
                 }
-                let is_article_file = ARTICLE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
-                    && (!is_delimited_file(entry.path())
-                        || delimited::has_article_columns(entry.path(), fields));
+                let is_article_file = warc::is_warc_name(entry.path())
+                    || ARTICLE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
+                        && (!is_delimited_file(entry.path())
+                            || delimited::has_article_columns(entry.path(), fields));
                 if is_article_file {
                     inputs.push(Input::File(entry.into_path()));
                 } else {
@@ -351,11 +365,11 @@ fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
         out.rejected.push(Rejected { location: display, reason: "binary file (contains NUL bytes)".into() });
         return out;
     }
-    let text =
-        match html::decode_declared(&bytes).filter(|_| is_html_name(&display) || bytes.starts_with(b"<")) {
-            Some((text, _)) => text,
-            None => decode_utf8(&bytes, &display, &mut out.warnings),
-        };
+    let text = if is_html_name(&display) || bytes.starts_with(b"<") {
+        html::decode_page(&bytes, None, &display, &mut out.warnings)
+    } else {
+        decode_utf8(&bytes, &display, &mut out.warnings)
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if text.trim().is_empty() {
         out.rejected.push(Rejected { location: display, reason: "empty file".into() });
@@ -472,6 +486,7 @@ pub fn canonical_order(out: &mut Ingested) -> Vec<usize> {
     out.rejected.sort();
     out.warnings.sort();
     out.files_skipped.sort();
+    out.skipped_records.sort();
     order
 }
 
