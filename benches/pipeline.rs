@@ -31,7 +31,11 @@ fn normalise_and_tokenise(c: &mut Criterion) {
             let mut terms = 0usize;
             for body in &bodies {
                 let text = storydiff::normalize::normalize_text(body);
-                storydiff::features::tokenize::terms(&text, |_, _| terms += 1);
+                storydiff::features::tokenize::terms(
+                    &text,
+                    storydiff::features::language::profile(None),
+                    |_, _| terms += 1,
+                );
             }
             black_box(terms)
         })

@@ -46,6 +46,10 @@ pub struct Article {
     pub outlet: Option<String>,
     pub title: Option<String>,
     pub date: Option<NaiveDate>,
+    /// The language the text is written in (ISO 639-1 where there is one): as the input named it, then as
+    /// detected when the article is normalised (see `features::language::detect`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// Paragraphs, in order. Normalisation rewrites them in place.
     pub paragraphs: Vec<String>,
     /// Integer lines of the seed layout, kept in order; their meaning is not documented upstream.
@@ -69,6 +73,7 @@ impl Article {
             outlet: None,
             title: None,
             date: None,
+            language: None,
             paragraphs: Vec::new(),
             numeric_metadata: Vec::new(),
             extra: serde_json::Map::new(),

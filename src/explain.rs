@@ -87,6 +87,11 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
             crate::features::estimated_containment(fa, fb),
             format!("no edge: {days} days apart, outside the {}-day window", config.window_days.unwrap_or(0)),
         ),
+        Verdict::OtherLanguages => (
+            crate::features::cosine(&fa.vector, &fb.vector),
+            crate::features::estimated_containment(fa, fb),
+            "no edge: the two articles are in different languages".to_string(),
+        ),
         Verdict::TooWeak { score } => (
             crate::features::cosine(&fa.vector, &fb.vector),
             crate::features::estimated_containment(fa, fb),

@@ -360,8 +360,11 @@ fn second_pass(
                 }
             };
             let date = settled.articles[f as usize].date;
+            let language =
+                crate::features::language::pairing_id(settled.articles[f as usize].language.as_deref());
             bands[f as usize] = article_bands;
-            features[f as usize] = Some(ArticleFeatures { vector, copy_signature, shingle_count, date });
+            features[f as usize] =
+                Some(ArticleFeatures { vector, copy_signature, shingle_count, date, language });
         }
     });
     let features = features.into_iter().map(|f| f.expect("features for every kept article")).collect();
@@ -521,11 +524,12 @@ fn cluster_features(
         (pairs, graph)
     } else {
         let copy: Vec<CopySignature> = features.iter().map(|f| f.copy_signature).collect();
-        let window = config.cluster.window_days.map(|max_apart| sketch::DateWindow {
+        let window = sketch::PairFilter {
             days: features.iter().map(|f| f.date.map(|d| d.num_days_from_ce())).collect(),
-            max_apart,
-        });
-        let lsh = sketch::candidate_pairs(&bands, &copy, window.as_ref());
+            max_apart: config.cluster.window_days,
+            languages: features.iter().map(|f| f.language).collect(),
+        };
+        let lsh = sketch::candidate_pairs(&bands, &copy, Some(&window));
         drop(bands);
         drop(copy);
         timer.stage(&format!("LSH candidate search: {} pairs", lsh.len()));

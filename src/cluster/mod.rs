@@ -69,13 +69,22 @@ pub struct Edge {
 #[derive(Debug, Clone)]
 pub enum Verdict {
     Edge(Edge),
-    OutsideWindow { days: i64 },
-    TooWeak { score: f32 },
+    OutsideWindow {
+        days: i64,
+    },
+    /// Written in two different languages: no terms to compare.
+    OtherLanguages,
+    TooWeak {
+        score: f32,
+    },
 }
 
 /// Verifies one pair with the exact similarities and the date window.
 pub fn verify_pair(features: &[ArticleFeatures], lhs: u32, rhs: u32, config: &ClusterConfig) -> Verdict {
     let (a, b) = (&features[lhs as usize], &features[rhs as usize]);
+    if a.language != b.language && a.language != 0 && b.language != 0 {
+        return Verdict::OtherLanguages;
+    }
     if let (Some(window), Some(da), Some(db)) = (config.window_days, a.date, b.date) {
         let days = (da - db).num_days().abs();
         if days > i64::from(window) {

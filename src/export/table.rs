@@ -11,6 +11,13 @@ pub fn outlets_of(clustering: &Clustering, story: &Story) -> Vec<String> {
     set.into_iter().map(str::to_string).collect()
 }
 
+/// Languages of a story's members, sorted, each once; empty when none is known.
+pub fn languages_of(clustering: &Clustering, story: &Story) -> Vec<String> {
+    let set: BTreeSet<&str> =
+        story.members.iter().filter_map(|&m| clustering.articles()[m as usize].language.as_deref()).collect();
+    set.into_iter().map(str::to_string).collect()
+}
+
 /// First and last known date of a story's members, as `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`; `-` if undated.
 pub fn date_span(clustering: &Clustering, story: &Story) -> String {
     let dates: Vec<_> =
@@ -33,7 +40,7 @@ fn truncate(text: &str, width: usize) -> String {
 
 /// Writes the stories of two or more articles, largest first, then singletons when `all` is set.
 pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> io::Result<()> {
-    writeln!(out, "{:<6} {:>5}  {:<36} {:<22} HEADLINE", "STORY", "SIZE", "OUTLETS", "DATES")?;
+    writeln!(out, "{:<6} {:>5}  {:<36} {:<5} {:<22} HEADLINE", "STORY", "SIZE", "OUTLETS", "LANG", "DATES")?;
     let mut hidden = 0;
     for story in &clustering.stories {
         if story.members.len() < 2 && !all {
@@ -49,12 +56,15 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
         let size: usize =
             story.members.iter().map(|&m| 1 + clustering.articles()[m as usize].duplicate_ids.len()).sum();
         let headline = clustering.articles()[story.representative as usize].headline();
+        let languages = languages_of(clustering, story);
+        let language_text = if languages.is_empty() { "-".to_string() } else { languages.join(",") };
         writeln!(
             out,
-            "{:<6} {:>5}  {:<36} {:<22} {}",
+            "{:<6} {:>5}  {:<36} {:<5} {:<22} {}",
             story.id,
             size,
             truncate(&outlet_text, 36),
+            truncate(&language_text, 5),
             date_span(clustering, story),
             truncate(&headline, 70)
         )?;

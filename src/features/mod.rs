@@ -1,6 +1,7 @@
 //! Per-article features: the event view (salient TF-IDF terms) and the copy view (word shingles), with
 //! MinHash signatures of both.
 
+pub mod language;
 pub mod tokenize;
 
 pub use tokenize::{is_stop_word, term_hashes, terms, words, Term, TermKind};
@@ -117,6 +118,9 @@ pub struct ArticleFeatures {
     /// Distinct shingles in the copy view; 0 when the body is shorter than one shingle.
     pub shingle_count: u32,
     pub date: Option<NaiveDate>,
+    /// The article's language as [`language::pairing_id`]: articles in two different known languages share no
+    /// terms to compare, and are never paired.
+    pub language: u8,
 }
 
 /// A term read from one article, with its zone-weighted frequency.
@@ -145,14 +149,16 @@ pub fn weighted_terms(article: &Article) -> Vec<WeightedTerm> {
             });
         }
     };
+    let profile = language::profile(article.language.as_deref());
     if let Some(title) = &article.title {
-        let _ = terms(title, |term, _| add(term, TITLE_WEIGHT));
+        let _ = terms(title, profile, |term, _| add(term, TITLE_WEIGHT));
     }
     let mut offset = 0;
     for paragraph in &article.paragraphs {
         let start = offset;
-        offset +=
-            terms(paragraph, |term, i| add(term, if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 }));
+        offset += terms(paragraph, profile, |term, i| {
+            add(term, if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 })
+        });
     }
     order
 }
@@ -173,8 +179,9 @@ pub struct ArticleTerms {
 /// Reads an article's words once for both views: the same terms and weights as [`weighted_terms`], by hash.
 pub fn article_terms(article: &Article) -> ArticleTerms {
     let mut counts: Vec<(u64, f32)> = Vec::new();
+    let profile = language::profile(article.language.as_deref());
     if let Some(title) = &article.title {
-        term_hashes(title, |hash, _| counts.push((hash, TITLE_WEIGHT)), |_| {});
+        term_hashes(title, profile, |hash, _| counts.push((hash, TITLE_WEIGHT)), |_| {});
     }
     let mut window = [0u64; SHINGLE_WORDS];
     let mut words_seen = 0usize;
@@ -184,6 +191,7 @@ pub fn article_terms(article: &Article) -> ArticleTerms {
         let start = offset;
         offset += term_hashes(
             paragraph,
+            profile,
             |hash, i| counts.push((hash, if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 })),
             |word| {
                 window[words_seen % SHINGLE_WORDS] = word;
@@ -375,7 +383,8 @@ pub fn extract(
         .map(|(article, read)| {
             let (vector, bands) = event_view(&read.counts, &df, n, config);
             let ReadArticle { copy_signature, shingle_count, .. } = read;
-            (ArticleFeatures { vector, copy_signature, shingle_count, date: article.date }, bands)
+            let language = language::pairing_id(article.language.as_deref());
+            (ArticleFeatures { vector, copy_signature, shingle_count, date: article.date, language }, bands)
         })
         .unzip();
     (features, bands, df)

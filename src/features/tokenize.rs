@@ -1,62 +1,28 @@
 //! Words to terms: stop words out, stems in, numbers and capitalised name pairs kept as their own terms.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashSet;
 use std::sync::LazyLock;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Reporting verbs and newsroom filler that every article uses, on top of NLTK's English list: they say nothing
-/// about which event an article reports.
-const NEWS_STOP_WORDS: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "told",
-    "tell",
-    "according",
-    "also",
-    "would",
-    "could",
-    "one",
-    "two",
-    "new",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "like",
-    "may",
-    "might",
-    "must",
-    "us",
-    "via",
-    "per",
-    "yet",
-    "still",
-    "even",
-    "much",
-    "many",
-    "however",
-    "last",
-    "first",
-    "since",
-    "week",
-    "year",
-    "years",
-    "time",
-    "people",
-    "news",
-];
-
-/// Word sets looked up for every word of every article: hashed with xxh3 rather than SipHash.
-type WordSet = HashSet<&'static str, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
-
-static STOP_WORDS: LazyLock<WordSet> =
-    LazyLock::new(|| stop_words::get("en").iter().copied().chain(NEWS_STOP_WORDS.iter().copied()).collect());
+use super::language::{segmented_words, Profile, WordSet};
 
 static FUNCTION_WORDS: LazyLock<WordSet> = LazyLock::new(|| stop_words::get("en").iter().copied().collect());
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// The words of a text as its language splits them: at Unicode word boundaries, or by the dictionary segmenter
+/// for languages written without spaces.
+fn profile_words<'a>(text: &'a str, profile: &Profile) -> impl Iterator<Item = &'a str> {
+    let segmented = if profile.segmented { segmented_words(text) } else { Vec::new() };
+    let spaced = (!profile.segmented).then(|| words(text)).into_iter().flatten();
+    segmented.into_iter().chain(spaced)
+}
+
+/// Mixed into a word's hash in the per-thread word table so the same spelling in two languages (`die` in
+/// English and German) keeps apart; 0 for English and unknown text, whose keys are the plain word hashes.
+fn language_salt(profile: &Profile) -> u64 {
+    u64::from(profile.id).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
 
 /// What a term stands for; names and numbers are told apart so explanations can show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,8 +83,9 @@ pub fn is_function_word(lowercase: &str) -> bool {
     FUNCTION_WORDS.contains(lowercase)
 }
 
+/// An English stop word (NLTK's list and newsroom filler).
 pub fn is_stop_word(lowercase: &str) -> bool {
-    STOP_WORDS.contains(lowercase)
+    super::language::profile(None).stop_words.contains(lowercase)
 }
 
 /// The words of a text in order (Unicode word boundaries), apostrophe-s endings dropped.
@@ -130,10 +97,10 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 /// capitalised words (`vladimir putin`) that name people, places and bodies more precisely than single words.
 /// Each word-level term comes with the index of the word it was read from.
 /// Returns the number of words read, so callers need not split the text a second time.
-pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) -> usize {
+pub fn terms(text: &str, profile: &Profile, mut emit: impl FnMut(Term, usize)) -> usize {
     let mut previous_capitalised: Option<&str> = None;
     let mut count = 0;
-    for (index, word) in words(text).enumerate() {
+    for (index, word) in profile_words(text, profile).enumerate() {
         count = index + 1;
         let lower = word.to_lowercase();
         if word.chars().any(|c| c.is_ascii_digit()) {
@@ -145,7 +112,7 @@ pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) -> usize {
             );
             continue;
         }
-        if is_stop_word(&lower) || lower.chars().count() < 2 {
+        if profile.stop_words.contains(lower.as_str()) || lower.chars().count() < 2 {
             previous_capitalised = None;
             continue;
         }
@@ -165,7 +132,7 @@ pub fn terms(text: &str, mut emit: impl FnMut(Term, usize)) -> usize {
         } else {
             previous_capitalised = None;
         }
-        let stem = cached_stem(&lower);
+        let stem = if profile.id == 0 { cached_stem(&lower) } else { profile.stem(&lower).into_owned() };
         emit(Term { text: stem, kind: TermKind::Word, surface: word.to_string() }, index);
     }
     count
@@ -186,20 +153,21 @@ type WordTable =
     std::collections::HashMap<u64, u64, std::hash::BuildHasherDefault<crate::features::HashKeyHasher>>;
 
 /// The term hash of a lowercase word that is not a number: its stem's hash, or [`SKIP_WORD`].
-fn word_term_hash(table: &mut WordTable, lowercase: &str, lowercase_hash: u64) -> u64 {
-    if let Some(&hash) = table.get(&lowercase_hash) {
+fn word_term_hash(table: &mut WordTable, profile: &Profile, lowercase: &str, lowercase_hash: u64) -> u64 {
+    let key = lowercase_hash ^ language_salt(profile);
+    if let Some(&hash) = table.get(&key) {
         return hash;
     }
-    let hash = if is_stop_word(lowercase) || lowercase.chars().count() < 2 {
+    let hash = if profile.stop_words.contains(lowercase) || lowercase.chars().count() < 2 {
         SKIP_WORD
     } else {
-        crate::features::term_hash(&STEMMER.stem(lowercase))
+        crate::features::term_hash(&profile.stem(lowercase))
     };
     // Once full, the table keeps what it has: with Zipf-like frequencies the words met first are mostly the
     // frequent ones. Clearing it instead made it start over again and again on 300k+ synthetic articles, whose
     // name pool alone outgrows it (word_term_hash was 12% of the run, perf).
     if table.len() < WORD_TABLE_ENTRIES {
-        table.insert(lowercase_hash, hash);
+        table.insert(key, hash);
     }
     hash
 }
@@ -218,14 +186,20 @@ fn lowercase_into(word: &str, out: &mut String) {
 /// The same terms as [`terms`], as `term_hash(&term.text)` values, without building a string per word: the
 /// clustering path needs only the hashes. `each_word` sees the xxh3 hash of every lowercased word, stop words
 /// and numbers included, for the copy view's shingles. Returns the number of words read.
-pub fn term_hashes(text: &str, emit: impl FnMut(u64, usize), each_word: impl FnMut(u64)) -> usize {
+pub fn term_hashes(
+    text: &str,
+    profile: &Profile,
+    emit: impl FnMut(u64, usize),
+    each_word: impl FnMut(u64),
+) -> usize {
     // The table is borrowed once per text, not once per word.
-    WORD_TABLE.with(|table| term_hashes_with(&mut table.borrow_mut(), text, emit, each_word))
+    WORD_TABLE.with(|table| term_hashes_with(&mut table.borrow_mut(), text, profile, emit, each_word))
 }
 
 fn term_hashes_with(
     table: &mut WordTable,
     text: &str,
+    profile: &Profile,
     mut emit: impl FnMut(u64, usize),
     mut each_word: impl FnMut(u64),
 ) -> usize {
@@ -234,7 +208,7 @@ fn term_hashes_with(
     let mut has_previous = false;
     let mut scratch = String::new();
     let mut count = 0;
-    for (index, word) in words(text).enumerate() {
+    for (index, word) in profile_words(text, profile).enumerate() {
         count = index + 1;
         lowercase_into(word, &mut lower);
         let lower_hash = xxhash_rust::xxh3::xxh3_64(lower.as_bytes());
@@ -247,7 +221,7 @@ fn term_hashes_with(
             emit(crate::features::term_hash(&scratch), index);
             continue;
         }
-        let stem_hash = word_term_hash(table, &lower, lower_hash);
+        let stem_hash = word_term_hash(table, profile, &lower, lower_hash);
         if stem_hash == SKIP_WORD {
             has_previous = false;
             continue;
@@ -274,10 +248,14 @@ fn term_hashes_with(
 mod tests {
     use super::*;
 
-    fn collect(text: &str) -> Vec<String> {
+    fn collect_in(text: &str, language: Option<&str>) -> Vec<String> {
         let mut out = Vec::new();
-        let _ = terms(text, |t, _| out.push(t.text));
+        let _ = terms(text, super::super::language::profile(language), |t, _| out.push(t.text));
         out
+    }
+
+    fn collect(text: &str) -> Vec<String> {
+        collect_in(text, None)
     }
 
     #[test]
@@ -301,16 +279,43 @@ mod tests {
 
     #[test]
     fn term_hashes_match_the_terms_they_stand_for() {
-        let text = "Vladimir Putin's trip: the KREMLIN said 1,200 Élysée guests met Angela Merkel, \
-                    François Hollande and the U.N. Security Council in Straße 7b; a I x";
-        let mut expected = Vec::new();
-        let expected_words = terms(text, |t, i| expected.push((crate::features::term_hash(&t.text), i)));
-        let mut got = Vec::new();
-        let mut word_hashes = 0;
-        let got_words = term_hashes(text, |h, i| got.push((h, i)), |_| word_hashes += 1);
-        assert_eq!(got, expected);
-        assert_eq!(got_words, expected_words);
-        assert_eq!(word_hashes, expected_words);
+        let cases = [
+            (
+                None,
+                "Vladimir Putin's trip: the KREMLIN said 1,200 Élysée guests met Angela Merkel, \
+                 François Hollande and the U.N. Security Council in Straße 7b; a I x",
+            ),
+            (
+                Some("de"),
+                "Wladimir Putin hat seinen Besuch in Paris abgesagt, teilte der Kreml am Dienstag mit.",
+            ),
+            (Some("zh"), "俄罗斯总统普京取消了原定下周对巴黎的访问。"),
+        ];
+        for (language, text) in cases {
+            let profile = super::super::language::profile(language);
+            let mut expected = Vec::new();
+            let expected_words =
+                terms(text, profile, |t, i| expected.push((crate::features::term_hash(&t.text), i)));
+            let mut got = Vec::new();
+            let mut word_hashes = 0;
+            let got_words = term_hashes(text, profile, |h, i| got.push((h, i)), |_| word_hashes += 1);
+            assert_eq!(got, expected, "{text}");
+            assert_eq!(got_words, expected_words);
+            assert_eq!(word_hashes, expected_words);
+        }
+    }
+
+    #[test]
+    fn each_language_drops_its_own_stop_words_and_stems_its_own_way() {
+        assert_eq!(
+            collect_in("Les ministres ont annulé la visite du président", Some("fr")),
+            vec!["ministr", "annul", "visit", "président"]
+        );
+        assert_eq!(
+            collect_in("Путин отменил визит в Париж", Some("ru")),
+            vec!["путин", "отмен", "виз", "париж"]
+        );
+        assert_eq!(collect_in("普京取消了对巴黎的访问", Some("zh")), vec!["取消", "巴黎", "访问"]);
     }
 
     #[test]

@@ -9,10 +9,12 @@ pub enum Field {
     Url,
     Outlet,
     Date,
+    Language,
 }
 
 impl Field {
-    const ALL: [Field; 6] = [Field::Id, Field::Title, Field::Body, Field::Url, Field::Outlet, Field::Date];
+    const ALL: [Field; 7] =
+        [Field::Id, Field::Title, Field::Body, Field::Url, Field::Outlet, Field::Date, Field::Language];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -22,6 +24,7 @@ impl Field {
             Field::Url => "url",
             Field::Outlet => "outlet",
             Field::Date => "date",
+            Field::Language => "language",
         }
     }
 
@@ -35,6 +38,7 @@ impl Field {
             Field::Url => &["url", "link"],
             Field::Outlet => &["outlet", "source", "publisher", "site"],
             Field::Date => &["date", "published", "publishedAt", "pubDate", "timestamp"],
+            Field::Language => &["language", "lang", "locale"],
         }
     }
 }

@@ -111,6 +111,10 @@ pub(super) fn article_from_record(
         .map(|o| o.trim().to_string())
         .filter(|o| !o.is_empty())
         .or_else(|| article.url.as_deref().and_then(outlet_from_url));
+    article.language = take_field(&mut record, fields, Field::Language)
+        .and_then(|(_, v)| as_text(&v))
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty());
     if let Some((field, value)) = take_field(&mut record, fields, Field::Date) {
         let parsed = match &value {
             Value::Number(n) => n.as_i64().and_then(date_from_timestamp),

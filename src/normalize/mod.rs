@@ -100,6 +100,29 @@ pub fn normalize_article_with(article: &mut Article, typography: Typography) {
         .filter(|p| !p.is_empty() && !is_boilerplate_paragraph(&normalize_text(p)))
         .collect();
     article.outlet = article.outlet.as_deref().map(normalize).filter(|o| !o.is_empty());
+    article.language = language_of(article);
+}
+
+/// The article's language: the one its input named (as a known code when storydiff has a profile for it), else
+/// the one detected from its title and opening, with the page's `lang` attribute as a hint.
+fn language_of(article: &Article) -> Option<String> {
+    use crate::features::language;
+    if let Some(given) = article.language.as_deref() {
+        return Some(match language::pairing_id(Some(given)) {
+            u8::MAX => given.trim().to_string(),
+            _ => language::profile(Some(given)).code.to_string(),
+        });
+    }
+    let mut sample = article.title.clone().unwrap_or_default();
+    for paragraph in &article.paragraphs {
+        if sample.len() >= 2000 {
+            break;
+        }
+        sample.push('\n');
+        sample.push_str(paragraph);
+    }
+    let hint = article.extra.get("html_lang").and_then(|v| v.as_str());
+    language::detect(&sample, hint).map(str::to_string)
 }
 
 #[cfg(test)]

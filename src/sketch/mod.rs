@@ -62,7 +62,7 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
     pub fn candidate_pairs_within(
         &self,
         bands: &[[u32; BANDS]],
-        window: Option<&DateWindow>,
+        window: Option<&PairFilter>,
     ) -> Vec<(u32, u32)> {
         let live: Vec<u32> = (0..bands.len() as u32).filter(|&i| bands[i as usize] != [0; BANDS]).collect();
         let buckets = Buckets::build(bands, &live);
@@ -101,17 +101,24 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
 /// Article dates as day numbers, and how many days apart two articles may be to be candidates. Undated
 /// articles pair with any date.
 #[derive(Debug, Clone)]
-pub struct DateWindow {
+pub struct PairFilter {
+    /// Each article's day number, when dated.
     pub days: Vec<Option<i32>>,
-    pub max_apart: u32,
+    /// The date window in days, if any.
+    pub max_apart: Option<u32>,
+    /// Each article's [`crate::features::language::pairing_id`] (0: unknown, pairs with any).
+    pub languages: Vec<u8>,
 }
 
-impl DateWindow {
+impl PairFilter {
     fn allows(&self, lhs: u32, rhs: u32) -> bool {
-        match (self.days[lhs as usize], self.days[rhs as usize]) {
-            (Some(lhs), Some(rhs)) => lhs.abs_diff(rhs) <= self.max_apart,
+        let (lhs, rhs) = (lhs as usize, rhs as usize);
+        let dates_allow = match (self.max_apart, self.days[lhs], self.days[rhs]) {
+            (Some(max_apart), Some(lhs), Some(rhs)) => lhs.abs_diff(rhs) <= max_apart,
             _ => true,
-        }
+        };
+        let (lhs_language, rhs_language) = (self.languages[lhs], self.languages[rhs]);
+        dates_allow && (lhs_language == rhs_language || lhs_language == 0 || rhs_language == 0)
     }
 }
 
@@ -177,7 +184,7 @@ pub const MAX_CANDIDATES_PER_ARTICLE: usize = 100;
 pub fn candidate_pairs(
     event: &[EventBands],
     copy: &[CopySignature],
-    window: Option<&DateWindow>,
+    window: Option<&PairFilter>,
 ) -> Vec<(u32, u32)> {
     let mut pairs = EventLsh { max_candidates_per_article: MAX_CANDIDATES_PER_ARTICLE }
         .candidate_pairs_within(event, window);
