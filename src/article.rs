@@ -39,6 +39,9 @@ pub struct Article {
     /// [`crate::pipeline::load_bodies`].
     #[serde(skip)]
     pub body_dropped: bool,
+    /// Set when the body is dropped: whether there was none (a headline-only record).
+    #[serde(skip)]
+    pub had_no_body: bool,
     /// The opening of the body, kept for [`Article::headline`] when the body is dropped and there is no title.
     #[serde(skip)]
     pub excerpt: Option<String>,
@@ -68,6 +71,7 @@ impl Article {
             source,
             byte_offset: None,
             body_dropped: false,
+            had_no_body: false,
             excerpt: None,
             url: None,
             outlet: None,
@@ -94,8 +98,18 @@ impl Article {
         if self.title.is_none() {
             self.excerpt = self.paragraphs.first().map(|p| p.chars().take(91).collect());
         }
+        self.had_no_body = self.paragraphs.is_empty();
         self.paragraphs = Vec::new();
         self.body_dropped = true;
+    }
+
+    /// A title with no body, as in headline exports (UCI News Aggregator, RSS titles).
+    pub fn is_headline_only(&self) -> bool {
+        if self.body_dropped {
+            self.had_no_body
+        } else {
+            self.paragraphs.is_empty()
+        }
     }
 
     /// Every input id this article stands for: its own, then the merged duplicates.

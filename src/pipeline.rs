@@ -49,6 +49,9 @@ pub struct Summary {
     pub singletons: usize,
     pub duplicates_merged: usize,
     pub rejected: usize,
+    /// Articles that are a title with no body (headline-only input): their stories rest on titles alone.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub headline_only: usize,
     /// WARC records that hold no article: not HTML, status not 200, revisits (requests and metadata records
     /// are not counted: they never hold a page).
     #[serde(skip_serializing_if = "is_zero")]
@@ -560,6 +563,7 @@ fn cluster_features(
         duplicates_merged: duplicates,
         rejected: ingested.rejected.len(),
         skipped_records: ingested.skipped_records.len(),
+        headline_only: ingested.articles.iter().filter(|a| a.is_headline_only()).count(),
         warnings: ingested.warnings.len(),
         candidate_pairs: pairs.len(),
         edges: graph.graph.edge_count(),

@@ -413,3 +413,83 @@ fn issue_5_bundled_corpus_clusters_the_same_from_a_warc_and_skipped_records_are_
         .failure();
     assert!(!missing.exists(), "reading must not create the file");
 }
+
+#[test]
+fn issue_5_saved_page_in_a_legacy_charset_gives_its_text_and_metadata_without_furniture() {
+    let page = fixture("html/putin-paris.de.html");
+    let articles = ingest(&[&page]);
+    assert_eq!(articles.len(), 1);
+    let article = &articles[0];
+    assert_eq!(
+        article["title"], "Putin sagt Paris-Reise ab",
+        "JSON-LD headline, not the <title> with the site"
+    );
+    assert_eq!(article["date"], "2016-10-11", "JSON-LD datePublished");
+    assert_eq!(
+        article["url"],
+        "https://www.rheinische-morgenpost.example/politik/ausland/putin-sagt-paris-reise-ab-1.4821"
+    );
+    assert_eq!(article["outlet"], "rheinische-morgenpost.example", "from the canonical URL");
+    assert_eq!(article["extra"]["site_name"], "Rheinische Morgenpost");
+    assert_eq!(article["language"], "de");
+    let body = article["body"].as_str().unwrap();
+    assert!(
+        body.starts_with("Der russische Präsident Wladimir Putin kommt nicht"),
+        "windows-1252 decoded: {body}"
+    );
+    assert!(body.ends_with("am Veto Moskaus gescheitert."), "{body}");
+    assert_eq!(body.split("\n\n").count(), 3, "three paragraphs, nothing else: {body}");
+    for furniture in [
+        "Cookies",
+        "Politik",
+        "Ausland",
+        "Kreml in Moskau",
+        "teilen",
+        "Mehr zum Thema",
+        "Klaus M.",
+        "Impressum",
+    ] {
+        assert!(!body.contains(furniture), "`{furniture}` kept: {body}");
+    }
+}
+
+#[test]
+fn issue_5_articles_in_four_languages_cluster_by_story_within_each_language() {
+    let clustering = cluster_paths(&[fixture("multilingual.jsonl")], &Config::default());
+    let mut stories: Vec<Vec<String>> = Vec::new();
+    for story in &clustering.stories {
+        let mut ids: Vec<String> =
+            story.members.iter().map(|&m| clustering.articles()[m as usize].doc_id.clone()).collect();
+        ids.sort();
+        stories.push(ids);
+    }
+    stories.sort();
+    let mut expected = Vec::new();
+    for event in ["dylan", "putin"] {
+        for language in ["de", "fr", "ru", "zh"] {
+            expected.push(vec![format!("{event}-{language}-1"), format!("{event}-{language}-2")]);
+        }
+    }
+    assert_eq!(stories, expected, "one story per event and language, no story across languages");
+    for article in clustering.articles() {
+        let language = article.doc_id.split('-').nth(1).unwrap();
+        assert_eq!(article.language.as_deref(), Some(language), "{}", article.doc_id);
+    }
+    let mut table = Vec::new();
+    storydiff::export::write_table(&clustering, &mut table, true).unwrap();
+    let table = String::from_utf8(table).unwrap();
+    assert!(table.lines().next().unwrap().contains("LANG"), "{table}");
+    assert!(table.lines().any(|l| l.contains(" zh ") && l.contains("普京")), "{table}");
+}
+
+#[test]
+fn issue_5_headline_only_input_is_detected_and_said_in_the_summary() {
+    let clustering = cluster_paths(&[fixture("uci-headlines.csv")], &Config::default());
+    assert_eq!(clustering.summary.headline_only, 4);
+    let mut summary = Vec::new();
+    storydiff::export::write_summary(&clustering.summary, &mut summary).unwrap();
+    let summary = String::from_utf8(summary).unwrap();
+    assert!(summary.contains("4 of the articles are headlines only"), "{summary}");
+    let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(cluster_paths(&[jsonl], &Config::default()).summary.headline_only, 0);
+}

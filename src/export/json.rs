@@ -93,7 +93,7 @@ pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dy
             id: &story.id,
             size: story.members.iter().map(|&m| 1 + articles[m as usize].duplicate_ids.len()).sum(),
             outlets: outlets_of(clustering, story),
-            languages: super::table::languages_of(clustering, story),
+            languages: super::languages_of(clustering, story),
             dates: date_span(clustering, story),
             headline: articles[story.representative as usize].headline(),
             members: story

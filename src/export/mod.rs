@@ -16,4 +16,4 @@ pub use diff_text::{article_labels, write_diff_text, TextSettings};
 pub use dot::{escape_dot, write_dot};
 pub use json::{write_json, JsonSettings};
 pub use report_html::{story_headline, write_index_html, IndexEntry};
-pub use table::{date_span, outlets_of, write_summary, write_table};
+pub use table::{date_span, languages_of, outlets_of, write_summary, write_table};

@@ -88,6 +88,13 @@ pub fn write_summary(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         summary.duplicates_merged,
         summary.rejected
     )?;
+    if summary.headline_only > 0 {
+        writeln!(
+            out,
+            "{} of the articles are headlines only (no body): their stories rest on titles alone",
+            summary.headline_only
+        )?;
+    }
     if summary.skipped_records > 0 {
         writeln!(
             out,
