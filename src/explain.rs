@@ -90,7 +90,7 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
         Verdict::OtherLanguages => (
             crate::features::cosine(&fa.vector, &fb.vector),
             crate::features::estimated_containment(fa, fb),
-            "no edge: the two articles are in different languages".to_string(),
+            "no edge: the two articles are written in different scripts and can share no word".to_string(),
         ),
         Verdict::TooWeak { score } => (
             crate::features::cosine(&fa.vector, &fb.vector),

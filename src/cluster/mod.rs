@@ -72,7 +72,7 @@ pub enum Verdict {
     OutsideWindow {
         days: i64,
     },
-    /// Written in two different languages: no terms to compare.
+    /// Written in two different scripts (Latin and Cyrillic, say): no word to share.
     OtherLanguages,
     TooWeak {
         score: f32,

@@ -118,8 +118,8 @@ pub struct ArticleFeatures {
     /// Distinct shingles in the copy view; 0 when the body is shorter than one shingle.
     pub shingle_count: u32,
     pub date: Option<NaiveDate>,
-    /// The article's language as [`language::pairing_id`]: articles in two different known languages share no
-    /// terms to compare, and are never paired.
+    /// The script of the article's language as [`language::pairing_id`] (0: unknown): articles in two
+    /// different scripts can share no word, and are never paired.
     pub language: u8,
 }
 

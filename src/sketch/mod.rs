@@ -106,7 +106,7 @@ pub struct PairFilter {
     pub days: Vec<Option<i32>>,
     /// The date window in days, if any.
     pub max_apart: Option<u32>,
-    /// Each article's [`crate::features::language::pairing_id`] (0: unknown, pairs with any).
+    /// Each article's script as [`crate::features::language::pairing_id`] (0: unknown, pairs with any).
     pub languages: Vec<u8>,
 }
 
