@@ -493,3 +493,33 @@ fn issue_5_headline_only_input_is_detected_and_said_in_the_summary() {
     let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
     assert_eq!(cluster_paths(&[jsonl], &Config::default()).summary.headline_only, 0);
 }
+
+#[test]
+fn issue_5_articles_in_two_scripts_are_never_paired_however_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let body =
+        "Russian President Vladimir Putin has called off his visit to Paris planned for 19 October, the \
+                Kremlin said on Tuesday. Putin was due to open a new Orthodox cathedral by the Seine.";
+    let write = |name: &str, languages: [&str; 2]| {
+        let path = dir.path().join(name);
+        let lines: Vec<String> = languages
+            .iter()
+            .enumerate()
+            .map(|(i, language)| {
+                serde_json::json!({"id": format!("a{i}"), "language": language, "date": "2016-10-11",
+                    "body": format!("{body} Report number {i}.")})
+                .to_string()
+            })
+            .collect();
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let together = |path: String| {
+        let clustering = cluster_paths(&[path], &Config::default());
+        assert_eq!(clustering.articles().len(), 2);
+        clustering.story_of[0] == clustering.story_of[1]
+    };
+    assert!(together(write("same.jsonl", ["en", "en"])), "the same report twice is one story");
+    assert!(together(write("latin.jsonl", ["en", "fr"])), "one script: left to the terms");
+    assert!(!together(write("scripts.jsonl", ["en", "ru"])), "Latin and Cyrillic share no word");
+}
