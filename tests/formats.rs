@@ -280,6 +280,14 @@ fn issue_5_bundled_corpus_clusters_the_same_from_saved_html_pages() {
     let id_of: BTreeMap<String, String> = pages.iter().map(|(id, path)| (path.clone(), id.clone())).collect();
     let folder = dir.path().to_str().unwrap().to_string();
     assert_eq!(story_sets(std::slice::from_ref(&folder), &id_of), from_jsonl);
+    let output =
+        Command::cargo_bin("storydiff").unwrap().args(["cluster", &folder, "--json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        json["summary"]["stories"],
+        from_jsonl.iter().filter(|s| s.len() > 1).count(),
+        "the command line too"
+    );
 
     // Each page gives back the article's own text and metadata, and none of the furniture.
     let (expected, _, _) = prepare_with(&[jsonl], &FieldMap::default(), Typography::Keep);
@@ -399,9 +407,20 @@ fn issue_5_bundled_corpus_clusters_the_same_from_a_warc_and_skipped_records_are_
         let body = clustering.with_body(index).unwrap().body();
         assert!(body.len() > 100 && !body.contains("cookies"), "{body}");
     }
-    // `ingest` reads the same file, and a missing WARC is an error, not a new empty file.
+    // `cluster` and `ingest` on the command line read the same file, and a missing WARC is an error, not a new
+    // empty file.
     let (warc, _) = bundled_corpus_as_warc(dir.path(), true);
     assert_eq!(ingest(&[&warc]).len(), 74);
+    let output =
+        Command::cargo_bin("storydiff").unwrap().args(["cluster", &warc, "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["skipped_records"], 3);
+    assert_eq!(json["skipped_records"].as_array().unwrap().len(), 3);
+    assert_eq!(json["summary"]["records"], 77);
+    let table = Command::cargo_bin("storydiff").unwrap().args(["cluster", &warc]).output().unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(table.contains("3 WARC records held no article"), "{table}");
     let missing = dir.path().join("missing.warc.gz");
     Command::cargo_bin("storydiff")
         .unwrap()
