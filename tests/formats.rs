@@ -280,9 +280,16 @@ fn issue_5_bundled_corpus_clusters_the_same_from_saved_html_pages() {
     let id_of: BTreeMap<String, String> = pages.iter().map(|(id, path)| (path.clone(), id.clone())).collect();
     let folder = dir.path().to_str().unwrap().to_string();
     assert_eq!(story_sets(std::slice::from_ref(&folder), &id_of), from_jsonl);
-    let output =
-        Command::cargo_bin("storydiff").unwrap().args(["cluster", &folder, "--json"]).output().unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let json_path = out_dir.path().join("stories.json");
+    Command::cargo_bin("storydiff")
+        .unwrap()
+        .args(["cluster", &folder, "--json"])
+        .arg(&json_path)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     assert_eq!(
         json["summary"]["stories"],
         from_jsonl.iter().filter(|s| s.len() > 1).count(),
@@ -411,10 +418,15 @@ fn issue_5_bundled_corpus_clusters_the_same_from_a_warc_and_skipped_records_are_
     // empty file.
     let (warc, _) = bundled_corpus_as_warc(dir.path(), true);
     assert_eq!(ingest(&[&warc]).len(), 74);
-    let output =
-        Command::cargo_bin("storydiff").unwrap().args(["cluster", &warc, "--json"]).output().unwrap();
-    assert!(output.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json_path = dir.path().join("stories.json");
+    Command::cargo_bin("storydiff")
+        .unwrap()
+        .args(["cluster", &warc, "--json"])
+        .arg(&json_path)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     assert_eq!(json["summary"]["skipped_records"], 3);
     assert_eq!(json["skipped_records"].as_array().unwrap().len(), 3);
     assert_eq!(json["summary"]["records"], 77);

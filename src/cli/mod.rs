@@ -84,7 +84,7 @@ pub struct ClusterOptions {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct InputOptions {
     /// Read PART of each article from the JSON field or CSV/TSV column NAME, such as `--field body=Text`
-    /// (repeatable; PART is id, title, body, url, outlet or date). Without it the usual names are tried.
+    /// (repeatable; PART is id, title, body, url, outlet, date or language). Without it the usual names are tried.
     #[arg(long = "field", value_name = "PART=NAME")]
     pub fields: Vec<String>,
 }
