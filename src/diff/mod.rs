@@ -134,8 +134,14 @@ pub fn diff_story(articles: &[&Article]) -> StoryDiff {
     articles.sort_by(|a, b| (a.outlet_or_unknown(), &a.doc_id).cmp(&(b.outlet_or_unknown(), &b.doc_id)));
     let split: Vec<sentences::SplitBody> =
         articles.iter().map(|a| sentences::split_body(&a.paragraphs)).collect();
-    let words: Vec<Vec<Vec<Word>>> =
-        split.iter().map(|body| body.sentences.iter().map(|s| tokens::words(&s.text)).collect()).collect();
+    let words: Vec<Vec<Vec<Word>>> = split
+        .iter()
+        .zip(&articles)
+        .map(|(body, article)| {
+            let profile = crate::features::language::profile(article.language.as_deref());
+            body.sentences.iter().map(|s| tokens::words_in(&s.text, profile)).collect()
+        })
+        .collect();
     let idf = Idf::from_sentences(words.iter().flatten().map(Vec::as_slice));
     let idf = &idf;
     let link_threshold = same_fact::same_fact_threshold() * align::LINK_FACTOR;

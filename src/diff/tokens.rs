@@ -1,5 +1,6 @@
 //! Sentence words for comparing facts: each word with its stem, its kind, and numbers read as values.
 
+use crate::features::language::{self, Profile};
 use crate::features::tokenize::{is_function_word, stem};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -80,18 +81,39 @@ pub fn number_value(lower: &str) -> Option<String> {
 /// The words of a sentence. A capitalised first word counts as a name only when it is not a grammar word and
 /// appears capitalised again later or is an acronym; elsewhere capitals mark names.
 pub fn words(sentence: &str) -> Vec<Word> {
-    let raw: Vec<&str> = sentence
-        .unicode_words()
-        .map(|w| w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w))
-        .collect();
+    words_in(sentence, language::profile(None))
+}
+
+/// [`words`] in a given language: its words (segmented for Chinese, Japanese and Thai), its grammar words and
+/// its stems. English (and unknown text) keeps the English number words and NLTK's list without newsroom
+/// filler, as before languages were told apart.
+pub fn words_in(sentence: &str, profile: &Profile) -> Vec<Word> {
+    let english = profile.id == 0;
+    let raw: Vec<&str> = if profile.segmented {
+        language::segmented_words(sentence)
+    } else {
+        sentence
+            .unicode_words()
+            .map(|w| {
+                if english {
+                    w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w)
+                } else {
+                    w
+                }
+            })
+            .collect()
+    };
     raw.iter()
         .enumerate()
         .map(|(index, &surface)| {
             let lower = surface.to_lowercase();
-            if let Some(value) = number_value(&lower) {
+            let value = if english { number_value(&lower) } else { digits_value(&lower) };
+            if let Some(value) = value {
                 return Word { surface: surface.to_string(), key: value, lower, kind: WordKind::Number };
             }
-            if is_function_word(&lower) {
+            let function =
+                if english { is_function_word(&lower) } else { profile.stop_words.contains(lower.as_str()) };
+            if function {
                 return Word {
                     surface: surface.to_string(),
                     key: lower.clone(),
@@ -102,14 +124,24 @@ pub fn words(sentence: &str) -> Vec<Word> {
             let capitalised = surface.chars().next().is_some_and(char::is_uppercase);
             let acronym = surface.chars().count() > 1 && surface.chars().all(|c| c.is_uppercase());
             let name = acronym || (capitalised && (index > 0 || raw[1..].contains(&surface)));
+            let key = if english { stem(&lower) } else { profile.stem(&lower).into_owned() };
             Word {
                 surface: surface.to_string(),
-                key: stem(&lower),
+                key,
                 lower,
                 kind: if name { WordKind::Name } else { WordKind::Content },
             }
         })
         .collect()
+}
+
+/// A number written in digits, as [`number_value`] reads it; number words are read in English only.
+fn digits_value(lower: &str) -> Option<String> {
+    if lower.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        number_value(lower)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -128,6 +160,14 @@ mod tests {
         assert!(kinds.contains(&("1200", WordKind::Number)));
         assert!(kinds.contains(&("nato", WordKind::Name)));
         assert!(kinds.contains(&("2.5", WordKind::Number)));
+        let german =
+            words_in("Neun Menschen wurden am Dienstag in Paris getötet", language::profile(Some("de")));
+        let kinds: Vec<(&str, WordKind)> = german.iter().map(|w| (w.key.as_str(), w.kind)).collect();
+        assert!(kinds.contains(&("am", WordKind::Function)), "{kinds:?}");
+        assert!(kinds.contains(&("getotet", WordKind::Content)), "German stem: {kinds:?}");
+        assert!(kinds.contains(&("paris", WordKind::Name)), "{kinds:?}");
+        let chinese = words_in("普京取消了对巴黎的访问", language::profile(Some("zh")));
+        assert!(chinese.iter().any(|w| w.surface == "巴黎"), "segmented, not one character a word");
     }
 
     #[test]
