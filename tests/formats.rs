@@ -17,6 +17,19 @@ fn ingest(args: &[&str]) -> Vec<serde_json::Value> {
     std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
+/// `storydiff cluster PATH --json FILE`, run as a user would, and the JSON it wrote.
+fn cluster_json(path: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("stories.json");
+    Command::cargo_bin("storydiff")
+        .unwrap()
+        .args(["cluster", path, "--json"])
+        .arg(&json_path)
+        .assert()
+        .success();
+    serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap()
+}
+
 #[test]
 fn issue_5_csv_in_the_uci_news_aggregator_layout_is_read_as_headlines() {
     let articles = ingest(&[&fixture("uci-headlines.csv")]);
@@ -280,16 +293,7 @@ fn issue_5_bundled_corpus_clusters_the_same_from_saved_html_pages() {
     let id_of: BTreeMap<String, String> = pages.iter().map(|(id, path)| (path.clone(), id.clone())).collect();
     let folder = dir.path().to_str().unwrap().to_string();
     assert_eq!(story_sets(std::slice::from_ref(&folder), &id_of), from_jsonl);
-    let out_dir = tempfile::tempdir().unwrap();
-    let json_path = out_dir.path().join("stories.json");
-    Command::cargo_bin("storydiff")
-        .unwrap()
-        .args(["cluster", &folder, "--json"])
-        .arg(&json_path)
-        .assert()
-        .success();
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let json = cluster_json(&folder);
     assert_eq!(
         json["summary"]["stories"],
         from_jsonl.iter().filter(|s| s.len() > 1).count(),
@@ -418,15 +422,7 @@ fn issue_5_bundled_corpus_clusters_the_same_from_a_warc_and_skipped_records_are_
     // empty file.
     let (warc, _) = bundled_corpus_as_warc(dir.path(), true);
     assert_eq!(ingest(&[&warc]).len(), 74);
-    let json_path = dir.path().join("stories.json");
-    Command::cargo_bin("storydiff")
-        .unwrap()
-        .args(["cluster", &warc, "--json"])
-        .arg(&json_path)
-        .assert()
-        .success();
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let json = cluster_json(&warc);
     assert_eq!(json["summary"]["skipped_records"], 3);
     assert_eq!(json["skipped_records"].as_array().unwrap().len(), 3);
     assert_eq!(json["summary"]["records"], 77);
