@@ -154,7 +154,7 @@ pub fn weighted_terms(article: &Article) -> Vec<WeightedTerm> {
         let _ = terms(title, profile, |term, _| add(term, TITLE_WEIGHT));
     }
     let mut offset = 0;
-    for paragraph in &article.paragraphs {
+    for paragraph in feature_paragraphs(&article.paragraphs) {
         let start = offset;
         offset += terms(paragraph, profile, |term, i| {
             add(term, if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 })
@@ -176,6 +176,28 @@ pub struct ArticleTerms {
     pub shingles: Vec<u64>,
 }
 
+/// Bytes of an article's body that features are read from. A report runs 3-30 KB; past this, a "body" is a
+/// dump (a whole page of comments, a log), and reading all of it would cost time and memory for nothing. The
+/// article is kept whole for diffs and exports, and ingest warns (`ingest::check_body_size`).
+pub const FEATURE_BODY_LIMIT: usize = 1 << 20;
+
+/// The paragraphs features are read from: all of them up to [`FEATURE_BODY_LIMIT`] bytes, the last one cut at
+/// a character boundary.
+pub fn feature_paragraphs(paragraphs: &[String]) -> impl Iterator<Item = &str> {
+    let mut left = FEATURE_BODY_LIMIT;
+    paragraphs.iter().map_while(move |paragraph| {
+        if left == 0 {
+            return None;
+        }
+        let mut end = paragraph.len().min(left);
+        while !paragraph.is_char_boundary(end) {
+            end -= 1;
+        }
+        left -= end;
+        Some(&paragraph[..end])
+    })
+}
+
 /// Reads an article's words once for both views: the same terms and weights as [`weighted_terms`], by hash.
 pub fn article_terms(article: &Article) -> ArticleTerms {
     let mut counts: Vec<(u64, f32)> = Vec::new();
@@ -187,7 +209,7 @@ pub fn article_terms(article: &Article) -> ArticleTerms {
     let mut words_seen = 0usize;
     let mut shingles = Vec::new();
     let mut offset = 0;
-    for paragraph in &article.paragraphs {
+    for paragraph in feature_paragraphs(&article.paragraphs) {
         let start = offset;
         offset += term_hashes(
             paragraph,

@@ -240,12 +240,31 @@ pub(crate) fn hand_over(parsed: Vec<ParsedRecord>, out: &mut Ingested, sink: &mu
     for (result, warnings) in parsed {
         out.warnings.extend(warnings);
         match result {
-            Ok(article) => batch.push(article),
+            Ok(article) => {
+                check_body_size(&article, &mut out.warnings);
+                batch.push(article)
+            }
             Err(rejected) => out.rejected.push(rejected),
         }
     }
     if !batch.is_empty() {
         sink(batch);
+    }
+}
+
+/// Warns about a body longer than [`crate::features::FEATURE_BODY_LIMIT`]: it is kept whole, but its features
+/// are read from its opening only.
+fn check_body_size(article: &Article, warnings: &mut Vec<Warning>) {
+    let bytes: usize = article.paragraphs.iter().map(String::len).sum();
+    if bytes > crate::features::FEATURE_BODY_LIMIT {
+        warnings.push(Warning {
+            location: article.source.to_string(),
+            message: format!(
+                "body of {:.1} MB; its features are read from the first {} MB only",
+                bytes as f64 / 1e6,
+                crate::features::FEATURE_BODY_LIMIT >> 20
+            ),
+        });
     }
 }
 
@@ -403,6 +422,9 @@ fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
                 Err(reason) => out.rejected.push(Rejected { location: display, reason }),
             }
         }
+    }
+    for article in &out.articles {
+        check_body_size(article, &mut out.warnings);
     }
     out
 }

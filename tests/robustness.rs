@@ -1,0 +1,206 @@
+//! Issue 6: a dirty corpus. The bundled corpus mixed with every kind of bad input a scraped folder holds; the
+//! run completes, the good articles form exactly the stories they form alone, and each bad input is accounted
+//! for with its reason.
+
+use assert_cmd::Command;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+use storydiff::pipeline::{cluster_paths, Clustering, Config};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Stories of two or more articles as sorted id lists.
+fn multi_stories(clustering: &Clustering) -> BTreeSet<Vec<String>> {
+    clustering
+        .stories
+        .iter()
+        .filter(|s| s.members.len() > 1)
+        .map(|s| {
+            let mut ids: Vec<String> =
+                s.members.iter().map(|&m| clustering.articles()[m as usize].doc_id.clone()).collect();
+            ids.sort();
+            ids
+        })
+        .collect()
+}
+
+/// Writes the bad inputs into `bad/`: one file or record per case.
+fn write_bad_inputs(bad: &Path) {
+    std::fs::create_dir_all(bad).unwrap();
+    // Invalid UTF-8: decoded with replacement, warned, kept.
+    std::fs::write(
+        bad.join("latin1.txt"),
+        b"Lighthouse keeper retires\n\nThe keeper of the island light, 81, handed over the keys to the caf\xe9 owner.",
+    )
+    .unwrap();
+    std::fs::write(bad.join("binary.txt"), [0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 0, 3]).unwrap();
+    std::fs::write(bad.join("empty.txt"), "").unwrap();
+    std::fs::write(bad.join("blank.jsonl"), "\n\n   \n").unwrap();
+    let huge_body =
+        "The harbour authority published its annual tonnage figures for every berth. ".repeat(40_000);
+    let records = [
+        "{not json at all".to_string(),
+        r#"{"id": "no-text", "title": "", "body": ""}"#.to_string(),
+        r#"{"id": "only-an-id"}"#.to_string(),
+        r#"{"id": "dup-1", "title": "Village fete draws record crowd", "body": "The annual fete on the green drew a record crowd of 3,000 people."}"#.to_string(),
+        r#"{"id": "dup-1", "title": "Bakery wins county pie prize", "body": "A family bakery took the county pie prize for the third year running."}"#.to_string(),
+        r#"{"id": "bad-date", "date": "the day after tomorrow", "title": "Ferry timetable changes", "body": "The winter ferry timetable starts next month with two fewer sailings."}"#.to_string(),
+        r#"{"id": "cjk", "title": "东京举行马拉松比赛", "body": "东京马拉松比赛星期日举行，约三万八千名选手参加，日本选手进入前十名。"}"#.to_string(),
+        r#"{"id": "rtl", "title": "افتتاح مكتبة جديدة في المدينة", "body": "افتتحت البلدية مكتبة عامة جديدة تضم أكثر من عشرين ألف كتاب."}"#.to_string(),
+        "{\"id\": \"emoji-controls\", \"title\": \"Zoo welcomes twin pandas \u{1F43C}\u{1F43C}\", \"body\": \"The zoo\\u0007 announced the birth of twin pandas\\u0000 \u{1F389} on Sunday.\"}".to_string(),
+        serde_json::json!({"id": "huge", "title": "Harbour tonnage report", "body": huge_body}).to_string(),
+    ];
+    std::fs::write(bad.join("records.jsonl"), records.join("\n")).unwrap();
+    // HTML cut off mid-page, and a page with no text at all.
+    std::fs::write(bad.join("cut.html"), "<!DOCTYPE html><html><head><title>Council approves new cycle lanes</title></head><body><nav><a href='/'>Home</a></nav><article><p>The city council approved 14 km of protected cycle lanes on Tuesday, to be built over three years.</p><p>Opponents said the").unwrap();
+    std::fs::write(
+        bad.join("shell.html"),
+        "<html><head><script>var a = 1;</script></head><body></body></html>",
+    )
+    .unwrap();
+    // A gzip WARC cut off in the middle of its compressed stream.
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let record = "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Date: 2016-10-11T00:00:00Z\r\nContent-Length: 5000\r\n\r\nHTTP/1.1 200 OK\r\n";
+    encoder.write_all(record.repeat(20).as_bytes()).unwrap();
+    let compressed = encoder.finish().unwrap();
+    std::fs::write(bad.join("cut.warc.gz"), &compressed[..compressed.len() / 2]).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(bad, bad.join("loop")).unwrap();
+}
+
+#[test]
+#[ignore = "issue 6, open: every rejection and warning below is right, but the stories are not yet those the \
+            corpus forms alone: 14 unrelated articles change the document frequencies, two borderline pairs of \
+            stories merge (colombia-referendum + santos-nobel, russian-draft-fails + veto-french-draft) and two \
+            short bad articles join short singles. Run with --ignored."]
+fn issue_6_dirty_corpus_is_read_whole_and_every_bad_input_is_accounted_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora"), &corpus);
+    let alone = cluster_paths(&[corpus.to_str().unwrap().to_string()], &Config::default());
+    write_bad_inputs(&dir.path().join("bad"));
+
+    let config = Config::default();
+    let dirty = cluster_paths(&[dir.path().to_str().unwrap().to_string()], &config);
+
+    // The good articles form exactly the stories they form alone; the bad-but-readable articles join none.
+    let alone_stories = multi_stories(&alone);
+    let dirty_stories = multi_stories(&dirty);
+    assert_eq!(dirty_stories, alone_stories);
+
+    let rejected = |file: &str| {
+        dirty
+            .ingested
+            .rejected
+            .iter()
+            .filter(|r| r.location.contains(file))
+            .map(|r| r.reason.clone())
+            .collect::<Vec<_>>()
+    };
+    let warned = |file: &str| {
+        dirty
+            .ingested
+            .warnings
+            .iter()
+            .filter(|w| w.location.contains(file))
+            .map(|w| w.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(rejected("binary.txt")[0].contains("binary"), "{:?}", dirty.ingested.rejected);
+    assert!(rejected("empty.txt")[0].contains("empty file"));
+    assert!(rejected("blank.jsonl")[0].contains("empty file"));
+    assert!(rejected("records.jsonl:1")[0].contains("invalid JSON"));
+    assert!(rejected("records.jsonl:2")[0].contains("no title and no body"));
+    assert!(rejected("records.jsonl:3")[0].contains("no title and no body"));
+    assert_eq!(rejected("shell.html").len(), 1, "a page with no text");
+    assert!(
+        rejected("cut.warc.gz")[0].contains("malformed WARC record")
+            || rejected("cut.warc.gz")[0].contains("cannot"),
+        "{:?}",
+        rejected("cut.warc.gz")
+    );
+    assert!(
+        rejected("loop").iter().any(|r| r.contains("symbolic link loop")),
+        "{:?}",
+        dirty.ingested.rejected
+    );
+
+    assert!(
+        warned("latin1.txt").iter().any(|w| w.contains("invalid UTF-8: 1 byte")),
+        "{:?}",
+        dirty.ingested.warnings
+    );
+    assert!(
+        warned("records.jsonl:6").iter().any(|w| w.contains("unparseable")),
+        "{:?}",
+        dirty.ingested.warnings
+    );
+    assert!(warned("records.jsonl")
+        .iter()
+        .any(|w| w.contains("duplicate id \"dup-1\" renamed to \"dup-1#2\"")));
+    assert!(
+        warned("records.jsonl:10").iter().any(|w| w.contains("features are read from the first 1 MB")),
+        "{:?}",
+        dirty.ingested.warnings
+    );
+
+    // Kept articles: the cut page's text, CJK segmented, right-to-left text, emoji with controls dropped.
+    let article = |id: &str| {
+        dirty.articles().iter().find(|a| a.doc_id.ends_with(id)).unwrap_or_else(|| panic!("{id} kept"))
+    };
+    assert!(article("cut.html").title.as_deref() == Some("Council approves new cycle lanes"));
+    assert_eq!(article("cjk").language.as_deref(), Some("zh"));
+    assert_eq!(article("rtl").language.as_deref(), Some("ar"));
+    assert!(!article("emoji-controls").title.as_deref().unwrap().contains('\u{7}'));
+    assert!(dirty.find_article("dup-1#2").is_some() && dirty.find_article("huge").is_some());
+
+    // Every input record is accounted for, exactly once.
+    let summary = &dirty.summary;
+    assert_eq!(
+        summary.records,
+        summary.articles_in_stories
+            + summary.singletons
+            + summary.duplicates_merged
+            + summary.rejected
+            + summary.skipped_records
+    );
+    assert_eq!(summary.articles_in_stories, alone.summary.articles_in_stories);
+
+    // On the command line: the run completes, and --strict turns the rejections into exit code 1.
+    let path = dir.path().to_str().unwrap();
+    Command::cargo_bin("storydiff").unwrap().args(["cluster", path]).assert().success();
+    Command::cargo_bin("storydiff").unwrap().args(["cluster", "--strict", path]).assert().code(1);
+}
+
+#[test]
+fn issue_6_huge_article_is_kept_whole_with_features_from_a_bounded_prefix_and_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.jsonl");
+    let paragraph = "The harbour authority published its annual tonnage figures for every berth in the port.";
+    let body = vec![paragraph; 30_000].join("\n\n");
+    assert!(body.len() > 2 * storydiff::features::FEATURE_BODY_LIMIT);
+    let record = serde_json::json!({"id": "huge", "title": "Harbour tonnage report", "body": body});
+    std::fs::write(&path, format!("{record}\n")).unwrap();
+    let clustering = cluster_paths(&[path.to_str().unwrap().to_string()], &Config::default());
+    assert_eq!(clustering.articles().len(), 1);
+    let warnings: Vec<&str> = clustering.ingested.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert!(warnings.iter().any(|w| w.contains("features are read from the first 1 MB")), "{warnings:?}");
+    // The body is read back whole for diffs and exports.
+    assert_eq!(clustering.with_body(0).unwrap().paragraphs.len(), 30_000);
+    // Features stop at the limit, at a character boundary, whatever the script.
+    let paragraphs = vec!["é".repeat(400_000); 3];
+    let read: usize = storydiff::features::feature_paragraphs(&paragraphs).map(str::len).sum();
+    assert_eq!(read, storydiff::features::FEATURE_BODY_LIMIT);
+}
