@@ -204,3 +204,35 @@ fn issue_6_huge_article_is_kept_whole_with_features_from_a_bounded_prefix_and_a_
     let read: usize = storydiff::features::feature_paragraphs(&paragraphs).map(str::len).sum();
     assert_eq!(read, storydiff::features::FEATURE_BODY_LIMIT);
 }
+
+#[test]
+fn issue_6_report_pages_keep_article_text_inert_and_file_names_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("evil.jsonl");
+    let body = "The mayor said the old bridge would close on Monday for repairs lasting three weeks, and \
+                buses would run a detour through the market square.";
+    let lines = [
+        serde_json::json!({"id": "../../escape", "url": "javascript:alert(1)", "outlet": "<b>evil</b>",
+            "title": "<script>alert('t')</script> Bridge to close", "body": format!("{body} <script>alert(1)</script>")}),
+        serde_json::json!({"id": "b\"><img src=x onerror=alert(1)>", "url": "https://example.org/b?x=\"><svg onload=alert(1)>",
+            "outlet": "good", "title": "Old bridge closes for repairs", "body": body}),
+    ];
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&input, text.join("\n")).unwrap();
+    let out = dir.path().join("report");
+    Command::cargo_bin("storydiff").unwrap().arg("report").arg(&input).arg("-o").arg(&out).assert().success();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["index.html", "story-1.html"], "pages are named by number, never by id or title");
+    assert!(!dir.path().join("escape").exists() && !Path::new("escape").exists());
+    for name in names {
+        let page = std::fs::read_to_string(out.join(&name)).unwrap();
+        for raw in ["<script", "<img", "<svg", "<b>evil", "href=\"javascript"] {
+            assert!(!page.contains(raw), "{name} holds `{raw}`");
+        }
+        assert!(page.contains("&lt;script&gt;"), "{name}: the text is shown, escaped");
+    }
+}
