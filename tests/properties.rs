@@ -106,3 +106,62 @@ proptest! {
         prop_assert_eq!(texts(&baseline), texts(&shuffled));
     }
 }
+
+/// Arbitrary text, weighted towards what breaks text code: every script, combining marks, controls, emoji,
+/// quotes, markup and long runs without spaces.
+fn messy_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "\\PC{0,200}",
+        "[\\p{Han}\\p{Hiragana}\\p{Thai}\\p{Arabic}\\p{Cyrillic}a-z \u{200B}\u{00AD}\u{0301}“”„«».。]{0,300}",
+        "(<[a-z]{1,6}( [a-z]+=\"[^\"]{0,10}\")?>|</[a-z]{1,6}>|[^<]{0,20}){0,30}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Issue 6: normalising twice changes nothing more, folding typography or keeping it.
+    #[test]
+    fn issue_6_normalisation_is_idempotent(text in messy_text()) {
+        use storydiff::normalize::{normalize_text_with, Typography};
+        for typography in [Typography::Fold, Typography::Keep] {
+            let once = normalize_text_with(&text, typography);
+            prop_assert_eq!(normalize_text_with(&once, typography), once);
+        }
+    }
+
+    /// Issue 6: no panic anywhere from reading a text to diffing it, in whatever language it is detected as.
+    #[test]
+    fn issue_6_any_text_goes_through_features_and_diff_without_panic(lhs in messy_text(), rhs in messy_text()) {
+        use storydiff::article::{Article, SourceLocation};
+        let article = |id: &str, text: &str| {
+            let mut article = Article::new(id.into(), SourceLocation { path: id.into(), record: None });
+            article.title = Some(text.chars().take(80).collect());
+            article.paragraphs = text.split("\n\n").map(str::to_string).collect();
+            storydiff::normalize::normalize_article(&mut article);
+            article
+        };
+        let (a, b) = (article("a", &lhs), article("b", &rhs));
+        for one in [&a, &b] {
+            let _ = storydiff::features::article_terms(one);
+            let _ = storydiff::features::weighted_terms(one);
+        }
+        let _ = storydiff::diff::diff_story(&[&a, &b]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Issue 6: any file content, named as a page, a table or JSON Lines, is read or rejected, never a panic.
+    #[test]
+    fn issue_6_any_file_in_any_format_is_read_or_rejected(text in messy_text(), ending in prop::sample::select(vec!["html", "csv", "jsonl", "txt", "warc"])) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("input.{ending}"));
+        std::fs::write(&path, &text).unwrap();
+        let ingested = storydiff::ingest::read_inputs(&[path.to_str().unwrap().to_string()], &Default::default());
+        prop_assert!(ingested.articles.len() + ingested.rejected.len() + ingested.skipped_records.len() >= 1
+            || text.trim().is_empty() || ending == "warc");
+    }
+}
