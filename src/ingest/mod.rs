@@ -151,18 +151,28 @@ fn is_json_lines_file(path: &Path) -> bool {
     }
 }
 
+/// Opens a file to stream, counting it as read; a file that cannot be opened is rejected with the reason.
+pub(crate) fn open_input(path: &Path, out: &mut Ingested) -> Option<std::fs::File> {
+    match std::fs::File::open(path) {
+        Ok(file) => {
+            out.files_read += 1;
+            Some(file)
+        }
+        Err(err) => {
+            out.rejected.push(Rejected {
+                location: path.display().to_string(),
+                reason: format!("cannot read: {err}"),
+            });
+            None
+        }
+    }
+}
+
 /// Reads a JSON Lines file a block of lines at a time, parsing each block in parallel.
 fn stream_json_lines(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
     use std::io::BufRead;
     let display = path.display().to_string();
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) => {
-            out.rejected.push(Rejected { location: display, reason: format!("cannot read: {err}") });
-            return;
-        }
-    };
-    out.files_read += 1;
+    let Some(file) = open_input(path, out) else { return };
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     match reader.fill_buf() {
         Ok(head) if head[..head.len().min(BINARY_SNIFF_BYTES)].contains(&0) => {

@@ -37,16 +37,14 @@ enum Content {
     NotAPage,
 }
 
-/// Opens a WARC file, decompressing `.gz` (members concatenated, as crawlers write them). The file is opened
-/// here rather than with `WarcReader::from_path`, which creates a missing file instead of failing.
-fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let file = std::fs::File::open(path)?;
-    let gzip = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
-    Ok(if gzip {
+/// A reader over a WARC file, decompressing `.gz` (members concatenated, as crawlers write them). The file is
+/// opened by the caller rather than with `WarcReader::from_path`, which creates a missing file instead of failing.
+fn records(path: &Path, file: std::fs::File) -> Box<dyn BufRead + Send> {
+    if path.to_string_lossy().to_ascii_lowercase().ends_with(".gz") {
         Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(BufReader::new(file))))
     } else {
         Box::new(BufReader::new(file))
-    })
+    }
 }
 
 /// Reads every record of a WARC file, handing over the articles in batches. Skipped records are counted in
@@ -54,14 +52,8 @@ fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
 /// rejected with its number.
 pub fn stream(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
     let display = path.display().to_string();
-    let reader = match open(path) {
-        Ok(reader) => reader,
-        Err(err) => {
-            out.rejected.push(Rejected { location: display, reason: format!("cannot read: {err}") });
-            return;
-        }
-    };
-    out.files_read += 1;
+    let Some(file) = super::open_input(path, out) else { return };
+    let reader = records(path, file);
     let mut pending = Vec::new();
     for (index, record) in WarcReader::new(reader).iter_records().enumerate() {
         let number = index + 1;
@@ -93,7 +85,8 @@ pub fn stream(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>
 pub fn reread(article: &Article) -> Result<Article, String> {
     let path = Path::new(&article.source.path);
     let wanted = article.source.record.ok_or_else(|| format!("{}: no record number", article.source))?;
-    let reader = open(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+    let file = std::fs::File::open(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+    let reader = records(path, file);
     let record = WarcReader::new(reader)
         .iter_records()
         .nth(wanted - 1)
