@@ -61,7 +61,7 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
         event_signature(
             &counts,
             &clustering.document_frequencies,
-            articles.len(),
+            crate::features::idf_reference(&clustering.document_frequencies),
             clustering.feature_config.sketch_terms,
         )
     };
@@ -79,6 +79,20 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
     let lsh_candidate = clustering.candidate_pairs.binary_search(&(low, high)).is_ok();
     let verdict = verify_pair(&clustering.features, low, high, config);
     let (cosine, containment, verification) = match &verdict {
+        Verdict::Edge(edge)
+            if (edge.shared_terms as usize) < crate::cluster::MIN_SHARED_TERMS
+                && edge.kind == crate::cluster::EdgeKind::SameEvent =>
+        {
+            let verification = format!(
+                "edge kept: score {:.3} ({:?}), capped: only {} salient term(s) shared, fewer than the {} that \
+                 can join two articles by themselves",
+                edge.score,
+                edge.kind,
+                edge.shared_terms,
+                crate::cluster::min_shared_terms(fa, fb)
+            );
+            (edge.cosine, edge.containment, verification)
+        }
         Verdict::Edge(edge) => {
             (edge.cosine, edge.containment, format!("edge kept: score {:.3} ({:?})", edge.score, edge.kind))
         }

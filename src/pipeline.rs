@@ -339,6 +339,7 @@ fn second_pass(
     // Terms of one article are never used (every use needs two articles): a smaller table is looked up faster.
     df.retain(|_, count| *count >= 2);
     df.shrink_to_fit();
+    let reference = features::idf_reference(&df);
     let mut features: Vec<Option<ArticleFeatures>> = (0..n).map(|_| None).collect();
     let mut bands: Vec<EventBands> = vec![[0; sketch::EVENT_BANDS]; n];
     let digests = &mut first.digests;
@@ -350,7 +351,7 @@ fn second_pass(
                 kept(settled, start + k, counts).map(|(f, counts)| (start + k, f, counts))
             })
             .map(|(input, f, counts)| {
-                let (vector, bands) = features::event_view(counts, &df, n, config);
+                let (vector, bands) = features::event_view(counts, &df, reference, config);
                 (input, f, vector, bands)
             })
             .collect();
@@ -362,12 +363,18 @@ fn second_pass(
                     (*digest.copy_signature.take().expect("one copy view per article"), digest.shingle_count)
                 }
             };
-            let date = settled.articles[f as usize].date;
-            let language =
-                crate::features::language::pairing_id(settled.articles[f as usize].language.as_deref());
+            let article = &settled.articles[f as usize];
+            let language = crate::features::language::pairing_id(article.language.as_deref());
+            let headline_only = article.is_headline_only();
             bands[f as usize] = article_bands;
-            features[f as usize] =
-                Some(ArticleFeatures { vector, copy_signature, shingle_count, date, language });
+            features[f as usize] = Some(ArticleFeatures {
+                vector,
+                copy_signature,
+                shingle_count,
+                date: article.date,
+                language,
+                headline_only,
+            });
         }
     });
     let features = features.into_iter().map(|f| f.expect("features for every kept article")).collect();

@@ -367,20 +367,25 @@ fn collect_inputs(given: &str, fields: &FieldMap, inputs: &mut Vec<Input>, out: 
 }
 
 fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
-    let mut out = Ingested::default();
-    let (display, bytes) = match input {
+    let (display, bytes, parent) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
             if let Err(err) = std::io::stdin().lock().read_to_end(&mut bytes) {
+                let mut out = Ingested::default();
                 out.rejected
                     .push(Rejected { location: "-".into(), reason: format!("cannot read stdin: {err}") });
                 return out;
             }
-            ("-".to_string(), bytes)
+            ("-".to_string(), bytes, None)
         }
         Input::File(path) => match std::fs::read(path) {
-            Ok(bytes) => (path.display().to_string(), bytes),
+            Ok(bytes) => {
+                let parent =
+                    path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+                (path.display().to_string(), bytes, parent)
+            }
             Err(err) => {
+                let mut out = Ingested::default();
                 out.rejected.push(Rejected {
                     location: path.display().to_string(),
                     reason: format!("cannot read: {err}"),
@@ -389,15 +394,23 @@ fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
             }
         },
     };
-    out.files_read = 1;
+    read_bytes(&display, &bytes, parent.as_deref(), fields)
+}
+
+/// Reads one whole input already in memory: `display` names it in messages and its extension chooses the
+/// format as for a file; `parent` is the name of its folder (a plain-text article's outlet hint). Every outcome
+/// is in the result: articles, rejections with their reasons, warnings. Never panics, whatever the bytes.
+pub fn read_bytes(display: &str, bytes: &[u8], parent: Option<&str>, fields: &FieldMap) -> Ingested {
+    let mut out = Ingested { files_read: 1, ..Ingested::default() };
+    let display = display.to_string();
     if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         out.rejected.push(Rejected { location: display, reason: "binary file (contains NUL bytes)".into() });
         return out;
     }
     let text = if is_html_name(&display) || bytes.starts_with(b"<") {
-        html::decode_page(&bytes, None, &display, &mut out.warnings)
+        html::decode_page(bytes, None, &display, &mut out.warnings)
     } else {
-        decode_utf8(&bytes, &display, &mut out.warnings)
+        decode_utf8(bytes, &display, &mut out.warnings)
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if text.trim().is_empty() {
@@ -416,16 +429,10 @@ fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
         }
         Format::Text => {
             let location = SourceLocation { path: display.clone(), record: None };
-            let parent = match input {
-                Input::File(path) => {
-                    path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned())
-                }
-                Input::Stdin => None,
-            };
             let parsed = if seed::looks_like_seed(text) {
                 seed::parse_seed(text, location)
             } else {
-                text::parse_plain_text(text, location, parent.as_deref())
+                text::parse_plain_text(text, location, parent)
             };
             match parsed {
                 Ok(article) => out.articles.push(article),
