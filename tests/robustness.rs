@@ -77,7 +77,27 @@ fn write_bad_inputs(bad: &Path) {
     let compressed = encoder.finish().unwrap();
     std::fs::write(bad.join("cut.warc.gz"), &compressed[..compressed.len() / 2]).unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(bad, bad.join("loop")).unwrap();
+    {
+        std::os::unix::fs::symlink(bad, bad.join("loop")).unwrap();
+        std::os::unix::fs::symlink(bad.join("gone.txt"), bad.join("broken.txt")).unwrap();
+        // A named pipe would block a reader for ever; a socket cannot be read at all.
+        let status = std::process::Command::new("mkfifo").arg(bad.join("pipe.txt")).status().unwrap();
+        assert!(status.success());
+        std::mem::forget(std::os::unix::net::UnixListener::bind(bad.join("socket.jsonl")).unwrap());
+        // Unreadable, unless the tests run as root (as CI does): then it is read as any other article.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(
+            bad.join("locked.txt"),
+            "Orkney beekeepers count survivors\n\nBeekeepers on the Orkney islands counted 41 hives alive after the winter.",
+        )
+        .unwrap();
+        std::fs::set_permissions(bad.join("locked.txt"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+}
+
+/// Whether this process can read a file its mode forbids it to (root can).
+fn reads_despite_mode(path: &Path) -> bool {
+    std::fs::read(path).is_ok()
 }
 
 #[test]
@@ -132,6 +152,16 @@ fn issue_6_dirty_corpus_is_read_whole_and_every_bad_input_is_accounted_for() {
         "{:?}",
         dirty.ingested.rejected
     );
+    assert_eq!(rejected("broken.txt"), ["broken symbolic link: its target does not exist"]);
+    assert!(rejected("pipe.txt")[0].contains("not a regular file"));
+    assert!(rejected("socket.jsonl")[0].contains("not a regular file"));
+    let locked = dir.path().join("bad/locked.txt");
+    if reads_despite_mode(&locked) {
+        assert!(rejected("locked.txt").is_empty());
+        assert!(dirty.find_article(locked.to_str().unwrap()).is_some());
+    } else {
+        assert!(rejected("locked.txt")[0].contains("cannot read"), "{:?}", rejected("locked.txt"));
+    }
 
     assert!(
         warned("latin1.txt").iter().any(|w| w.contains("invalid UTF-8: 1 byte")),
@@ -289,4 +319,60 @@ fn issue_6_articles_sharing_no_term_with_the_corpus_leave_every_story_as_it_was(
             .collect::<BTreeSet<_>>()
     };
     assert_eq!(scores(&noisy), scores(&alone));
+}
+
+#[test]
+fn issue_6_dot_and_json_keep_quotes_backslashes_and_newlines_in_ids_titles_and_outlets() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("quoted.jsonl");
+    let body = "The port of Valparaiso handled 1,250 container ships in October, its busiest month since 2011, \
+                the harbour master said on Monday. Dock workers called off a planned strike after the pay deal.";
+    let tricky = [
+        ("say \"hi\"\\n", "Title with \"quotes\" and a back\\slash", "out\"let\\"),
+        ("line\nbreak}", "Two\nlines ] and { braces", "tab\there"),
+    ];
+    let lines: Vec<String> = tricky
+        .iter()
+        .map(|(id, title, outlet)| {
+            serde_json::json!({"id": id, "title": title, "outlet": outlet, "body": body}).to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let (json, dot) = (dir.path().join("s.json"), dir.path().join("s.dot"));
+    Command::cargo_bin("storydiff")
+        .unwrap()
+        .arg("cluster")
+        .arg(&input)
+        .arg("--json")
+        .arg(&json)
+        .arg("--dot")
+        .arg(&dot)
+        .assert()
+        .success();
+
+    // JSON: parses, and every id comes back exactly as given; titles and outlets with their spaces normalised.
+    let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let story = &value["stories"][0];
+    let members = story["members"].as_array().unwrap();
+    assert_eq!(members.len(), 2, "{story}");
+    for (id, title, outlet) in tricky {
+        let member =
+            members.iter().find(|m| m["doc_id"] == id).unwrap_or_else(|| panic!("{id:?} in {story}"));
+        assert_eq!(member["title"], one_line(title));
+        assert_eq!(member["outlet"], one_line(outlet));
+    }
+
+    // DOT: Graphviz accepts it, and no raw quote or line break ends a string early.
+    let text = std::fs::read_to_string(&dot).unwrap();
+    assert!(text.contains(r#"say \"hi\"\\n"#), "{text}");
+    assert!(text.contains(r#"line\nbreak}"#), "{text}");
+    let svg = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&dot)
+        .output()
+        .expect("Graphviz `dot` is installed (.ci/run installs it)");
+    assert!(svg.status.success(), "dot rejected the graph: {}\n{text}", String::from_utf8_lossy(&svg.stderr));
+    let svg = String::from_utf8_lossy(&svg.stdout);
+    assert!(svg.contains("say &quot;hi&quot;\\n"), "the id is drawn as given: {svg}");
 }

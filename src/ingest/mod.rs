@@ -336,6 +336,16 @@ fn collect_inputs(given: &str, fields: &FieldMap, inputs: &mut Vec<Input>, out: 
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_dir() => {}
+            // A named pipe met in a folder would block the run until something writes to it, a socket or a
+            // device cannot hold an article. (Named on the command line, a pipe is read: `<(zcat a.gz)`.)
+            Ok(entry) if !entry.file_type().is_file() => {
+                if !entry.file_name().to_string_lossy().starts_with('.') {
+                    out.rejected.push(Rejected {
+                        location: entry.path().display().to_string(),
+                        reason: "not a regular file (a named pipe, socket or device); not read".into(),
+                    });
+                }
+            }
             Ok(entry) => {
                 let name = entry.file_name().to_string_lossy();
                 let extension = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -355,8 +365,11 @@ fn collect_inputs(given: &str, fields: &FieldMap, inputs: &mut Vec<Input>, out: 
             Err(err) => {
                 let location =
                     err.path().map(|p| p.display().to_string()).unwrap_or_else(|| given.to_string());
+                let broken_link = err.path().is_some_and(|p| p.is_symlink() && !p.exists());
                 let reason = if err.loop_ancestor().is_some() {
                     "symbolic link loop; not followed".to_string()
+                } else if broken_link {
+                    "broken symbolic link: its target does not exist".to_string()
                 } else {
                     format!("cannot read: {err}")
                 };
