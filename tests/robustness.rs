@@ -47,6 +47,15 @@ fn write_bad_inputs(bad: &Path) {
     .unwrap();
     std::fs::write(bad.join("binary.txt"), [0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 0, 3]).unwrap();
     std::fs::write(bad.join("empty.txt"), "").unwrap();
+    // One 1.7 MB line: no line or paragraph break to split it at.
+    std::fs::write(
+        bad.join("one-line.txt"),
+        format!(
+            "Oak saplings planted\n\n{}",
+            "Volunteers planted 300 oak saplings along the river path. ".repeat(30_000)
+        ),
+    )
+    .unwrap();
     std::fs::write(bad.join("blank.jsonl"), "\n\n   \n").unwrap();
     let huge_body =
         "The harbour authority published its annual tonnage figures for every berth. ".repeat(40_000);
@@ -61,6 +70,7 @@ fn write_bad_inputs(bad: &Path) {
         r#"{"id": "rtl", "title": "افتتاح مكتبة جديدة في المدينة", "body": "افتتحت البلدية مكتبة عامة جديدة تضم أكثر من عشرين ألف كتاب."}"#.to_string(),
         "{\"id\": \"emoji-controls\", \"title\": \"Zoo welcomes twin pandas \u{1F43C}\u{1F43C}\", \"body\": \"The zoo\\u0007 announced the birth of twin pandas\\u0000 \u{1F389} on Sunday.\"}".to_string(),
         serde_json::json!({"id": "huge", "title": "Harbour tonnage report", "body": huge_body}).to_string(),
+        r#"{"id": "ja", "title": "東京で大雨、電車が運転を見合わせ", "body": "東京都内で十日夜に激しい雨が降り、いくつかの路線で電車が運転を見合わせた。"}"#.to_string(),
     ];
     std::fs::write(bad.join("records.jsonl"), records.join("\n")).unwrap();
     // HTML cut off mid-page, and a page with no text at all.
@@ -182,12 +192,19 @@ fn issue_6_dirty_corpus_is_read_whole_and_every_bad_input_is_accounted_for() {
         dirty.ingested.warnings
     );
 
+    assert!(
+        warned("one-line.txt").iter().any(|w| w.contains("features are read from the first 1 MB")),
+        "{:?}",
+        dirty.ingested.warnings
+    );
+
     // Kept articles: the cut page's text, CJK segmented, right-to-left text, emoji with controls dropped.
     let article = |id: &str| {
         dirty.articles().iter().find(|a| a.doc_id.ends_with(id)).unwrap_or_else(|| panic!("{id} kept"))
     };
     assert!(article("cut.html").title.as_deref() == Some("Council approves new cycle lanes"));
     assert_eq!(article("cjk").language.as_deref(), Some("zh"));
+    assert_eq!(article("ja").language.as_deref(), Some("ja"));
     assert_eq!(article("rtl").language.as_deref(), Some("ar"));
     assert!(!article("emoji-controls").title.as_deref().unwrap().contains('\u{7}'));
     assert!(dirty.find_article("dup-1#2").is_some() && dirty.find_article("huge").is_some());
