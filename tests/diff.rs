@@ -263,3 +263,25 @@ fn issue_3_diff_strict_exits_1_when_an_input_was_rejected() {
     storydiff().arg("diff").arg(dir.path()).args(["--color", "never"]).assert().success();
     storydiff().arg("diff").arg(dir.path()).args(["--color", "never", "--strict"]).assert().code(1);
 }
+
+#[test]
+fn issue_6_sentences_past_the_bound_are_counted_not_compared() {
+    use storydiff::article::{Article, SourceLocation};
+    use storydiff::diff::{diff_story, MAX_DIFF_SENTENCES};
+    let article = |id: &str, sentences: usize| {
+        let mut article = Article::new(id.into(), SourceLocation { path: id.into(), record: None });
+        article.outlet = Some(format!("{id}.com"));
+        article.title = Some("Inventory of made-up words".into());
+        // Sentences of words found nowhere else, so only a sentence and its copy in the other article meet.
+        let text: Vec<String> = (0..sentences).map(|i| format!("Qa{i}x zo{i}y ki{i}w mu{i}v.")).collect();
+        article.paragraphs = vec![text.join(" ")];
+        article
+    };
+    let (lhs, rhs) = (article("lhs", MAX_DIFF_SENTENCES + 120), article("rhs", MAX_DIFF_SENTENCES + 80));
+    let diff = diff_story(&[&lhs, &rhs]);
+    assert_eq!(diff.summary.sentences, 2 * MAX_DIFF_SENTENCES);
+    assert_eq!(diff.summary.sentences_not_compared, 200);
+    assert_eq!(diff.summary.aligned_sentences, 2 * MAX_DIFF_SENTENCES, "each kept sentence meets its copy");
+    let json = serde_json::to_value(&diff.summary).unwrap();
+    assert_eq!(json["sentences_not_compared"], 200);
+}

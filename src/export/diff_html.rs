@@ -83,6 +83,14 @@ pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write
         count(RowClass::Single),
         s.quotes
     )?;
+    if s.sentences_not_compared > 0 {
+        writeln!(
+            out,
+            "<p>{} sentences past the first {} of an article were not compared.</p>",
+            s.sentences_not_compared,
+            crate::diff::MAX_DIFF_SENTENCES
+        )?;
+    }
 
     writeln!(out, "<h2>Articles</h2>\n<table>\n<tr><th>Outlet</th><th>Headline</th><th>Date</th><th>Sentences</th></tr>")?;
     for (index, article) in diff.articles.iter().enumerate() {

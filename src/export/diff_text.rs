@@ -149,6 +149,14 @@ pub fn write_diff_text(diff: &StoryDiff, settings: TextSettings, out: &mut dyn W
             )
         )
     )?;
+    if s.sentences_not_compared > 0 {
+        let note = format!(
+            "{} sentences past the first {} of an article were not compared",
+            s.sentences_not_compared,
+            crate::diff::MAX_DIFF_SENTENCES
+        );
+        writeln!(out, "{}", palette.paint(palette.warn, &note))?;
+    }
     let label_width = labels.iter().map(|l| textwrap::core::display_width(l)).max().unwrap_or(0);
     for (index, article) in diff.articles.iter().enumerate() {
         let marker = if index == diff.reference { "*" } else { " " };
