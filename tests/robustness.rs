@@ -393,3 +393,59 @@ fn issue_6_dot_and_json_keep_quotes_backslashes_and_newlines_in_ids_titles_and_o
     let svg = String::from_utf8_lossy(&svg.stdout);
     assert!(svg.contains("say &quot;hi&quot;\\n"), "the id is drawn as given: {svg}");
 }
+
+#[test]
+fn issue_6_utf16_files_pretty_printed_json_paragraph_lists_and_impossible_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16 = |text: &str, big_endian: bool| -> Vec<u8> {
+        let mut bytes = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        bytes
+    };
+    std::fs::write(
+        dir.path().join("notepad.txt"),
+        utf16("Ferry service resumes\n\nThe island ferry resumed service on Monday after the storms.", false),
+    )
+    .unwrap();
+    let record = r#"{"id": "u16", "title": "Ferry timetable", "body": "Two sailings a day until March."}"#;
+    std::fs::write(dir.path().join("export.jsonl"), utf16(&format!("{record}\n"), true)).unwrap();
+    let pretty = serde_json::to_string_pretty(&serde_json::json!({
+        "id": "pretty", "title": "Museum reopens", "body": "The city museum reopened after a two-year renovation."
+    }))
+    .unwrap();
+    std::fs::write(dir.path().join("one.json"), pretty).unwrap();
+    let records = [
+        serde_json::json!({"id": "paragraphs", "title": "Dam inspection", "body": ["Engineers inspected the dam.", "They found no cracks."]}),
+        serde_json::json!({"id": "negative", "title": "Old", "body": "A body.", "timestamp": -99_999_999_999_999_i64}),
+        serde_json::json!({"id": "far", "title": "Far", "body": "A body.", "date": "+275760-09-13T00:00:00Z"}),
+    ];
+    let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    std::fs::write(dir.path().join("odd.jsonl"), lines.join("\n")).unwrap();
+
+    let clustering = cluster_paths(&[dir.path().to_str().unwrap().to_string()], &Config::default());
+    assert!(clustering.ingested.rejected.is_empty(), "{:?}", clustering.ingested.rejected);
+    let article = |id: &str| {
+        let index = clustering.find_article(id).unwrap_or_else(|| panic!("{id} read")) as usize;
+        clustering.with_body(index as u32).unwrap()
+    };
+    let notepad = article(dir.path().join("notepad.txt").to_str().unwrap());
+    assert_eq!(notepad.title.as_deref(), Some("Ferry service resumes"));
+    assert_eq!(notepad.paragraphs, ["The island ferry resumed service on Monday after the storms."]);
+    assert_eq!(article("u16").title.as_deref(), Some("Ferry timetable"));
+    assert_eq!(article("pretty").title.as_deref(), Some("Museum reopens"));
+    assert_eq!(article("paragraphs").paragraphs, ["Engineers inspected the dam.", "They found no cracks."]);
+    for id in ["negative", "far"] {
+        assert_eq!(article(id).date, None, "{id}: a date outside years 1000-9999 is no date");
+        assert!(
+            clustering.ingested.warnings.iter().any(|w| w.location.ends_with(if id == "far" {
+                ":3"
+            } else {
+                ":2"
+            }) && w.message.contains("unparseable")),
+            "{:?}",
+            clustering.ingested.warnings
+        );
+    }
+}

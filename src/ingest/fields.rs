@@ -1,6 +1,6 @@
 //! Field helpers shared by every input format: outlet from a URL, dates in the shapes news feeds use.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -38,6 +38,16 @@ pub fn date_from_url(raw: &str) -> Option<NaiveDate> {
 /// RFC 2822 (`Tue, 11 Oct 2016 14:03:00 +0000`), `2016-10-11 14:03:00`, and Unix timestamps in seconds or
 /// milliseconds. The calendar day is what clustering uses, so times and offsets only serve to find it.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    parse_any_date(raw).filter(plausible)
+}
+
+/// Years a news article can carry: four digits. A timestamp of -10^14 or a year 275760 is a broken field, and an
+/// article dated by it would sit outside every date window.
+fn plausible(date: &NaiveDate) -> bool {
+    (1000..=9999).contains(&date.year())
+}
+
+fn parse_any_date(raw: &str) -> Option<NaiveDate> {
     let text = raw.trim();
     if text.is_empty() {
         return None;
@@ -73,7 +83,7 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
 pub fn date_from_timestamp(value: i64) -> Option<NaiveDate> {
     // Seconds stay below 1e11 until the year 5138; anything larger is milliseconds.
     let seconds = if value.abs() >= 100_000_000_000 { value / 1000 } else { value };
-    DateTime::from_timestamp(seconds, 0).map(|dt| dt.date_naive())
+    DateTime::from_timestamp(seconds, 0).map(|dt| dt.date_naive()).filter(plausible)
 }
 
 #[cfg(test)]

@@ -7,6 +7,15 @@ use crate::article::{Article, Rejected, SourceLocation, Warning};
 use serde_json::{Map, Value};
 
 pub fn read_json_lines(display: &str, text: &str, fields: &FieldMap, out: &mut Ingested) {
+    // One pretty-printed object over many lines: its first line alone is not JSON, the whole text is.
+    let first = text.lines().find(|line| !line.trim().is_empty()).unwrap_or("");
+    if serde_json::from_str::<Value>(first).is_err() {
+        if let Ok(value @ Value::Object(_)) = serde_json::from_str::<Value>(text) {
+            let location = SourceLocation { path: display.to_string(), record: Some(1) };
+            push_record(value, location, fields, out);
+            return;
+        }
+    }
     for (index, line) in text.lines().enumerate() {
         let line_number = index + 1;
         if line.trim().is_empty() {
@@ -83,6 +92,17 @@ fn as_text(value: &Value) -> Option<String> {
     }
 }
 
+/// A body given as text, or as a list of paragraphs (as some scrapers write it).
+fn body_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Array(items) => {
+            let paragraphs: Vec<String> = items.iter().filter_map(as_text).collect();
+            (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
+        }
+        other => as_text(other),
+    }
+}
+
 pub(super) fn article_from_record(
     value: Value,
     location: SourceLocation,
@@ -101,7 +121,7 @@ pub(super) fn article_from_record(
         .and_then(|(_, v)| as_text(&v))
         .filter(|t| !t.trim().is_empty());
     let body =
-        take_field(&mut record, fields, Field::Body).and_then(|(_, v)| as_text(&v)).unwrap_or_default();
+        take_field(&mut record, fields, Field::Body).and_then(|(_, v)| body_text(&v)).unwrap_or_default();
     article.paragraphs = split_paragraphs(&body);
     article.url = take_field(&mut record, fields, Field::Url)
         .and_then(|(_, v)| as_text(&v))

@@ -135,20 +135,48 @@ fn is_delimited_file(path: &Path) -> bool {
     matches!(extension.as_str(), "csv" | "tsv" | "tab")
 }
 
-/// A file read as JSON Lines: named `.jsonl` or `.ndjson`, or `.json` (or no ending) with an object first.
+/// A file streamed as JSON Lines: named `.jsonl` or `.ndjson`, or `.json` (or no ending) whose first line is a
+/// whole JSON object. Other files are read whole: a pretty-printed `.json` object spreads over many lines, and a
+/// UTF-16 file (byte order mark first) must be decoded before it has lines at all.
 fn is_json_lines_file(path: &Path) -> bool {
+    use std::io::BufRead;
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match extension.as_str() {
-        "jsonl" | "ndjson" => true,
-        "json" | "" => {
-            let mut head = [0u8; 512];
-            let Ok(mut file) = std::fs::File::open(path) else { return false };
-            let n = file.read(&mut head).unwrap_or(0);
-            let text = String::from_utf8_lossy(&head[..n]);
-            text.trim_start_matches('\u{feff}').trim_start().starts_with('{')
-        }
-        _ => false,
+    let named = matches!(extension.as_str(), "jsonl" | "ndjson");
+    if !named && !matches!(extension.as_str(), "json" | "") {
+        return false;
     }
+    let Ok(file) = std::fs::File::open(path) else { return named };
+    let mut reader = std::io::BufReader::new(file);
+    let Ok(head) = reader.fill_buf() else { return named };
+    if is_utf16(head) {
+        return false;
+    }
+    if named {
+        return true;
+    }
+    let mut first = Vec::new();
+    loop {
+        first.clear();
+        // A first line longer than this is not read to decide; such a file is read whole.
+        match std::io::Read::take(&mut reader, FIRST_LINE_LIMIT).read_until(b'\n', &mut first) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) => {}
+        }
+        let line = String::from_utf8_lossy(&first);
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        return line.starts_with('{') && serde_json::from_str::<serde_json::Value>(line).is_ok();
+    }
+}
+
+/// Longest first line read to tell JSON Lines from a pretty-printed `.json` file.
+const FIRST_LINE_LIMIT: u64 = 16 << 20;
+
+/// Whether the bytes open with a UTF-16 byte order mark.
+fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
 }
 
 /// Opens a file to stream, counting it as read; a file that cannot be opened is rejected with the reason.
@@ -416,11 +444,22 @@ fn read_one_input(input: &Input, fields: &FieldMap) -> Ingested {
 pub fn read_bytes(display: &str, bytes: &[u8], parent: Option<&str>, fields: &FieldMap) -> Ingested {
     let mut out = Ingested { files_read: 1, ..Ingested::default() };
     let display = display.to_string();
-    if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+    let utf16 = is_utf16(bytes);
+    if !utf16 && bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         out.rejected.push(Rejected { location: display, reason: "binary file (contains NUL bytes)".into() });
         return out;
     }
-    let text = if is_html_name(&display) || bytes.starts_with(b"<") {
+    let text = if utf16 {
+        // Windows tools save "Unicode" text as UTF-16 with a byte order mark.
+        let (text, _, had_errors) = encoding_rs::UTF_16LE.decode(bytes);
+        if had_errors {
+            out.warnings.push(Warning {
+                location: display.clone(),
+                message: "invalid UTF-16: unpaired surrogates replaced with U+FFFD".into(),
+            });
+        }
+        text.into_owned()
+    } else if is_html_name(&display) || bytes.starts_with(b"<") {
         html::decode_page(bytes, None, &display, &mut out.warnings)
     } else {
         decode_utf8(bytes, &display, &mut out.warnings)
