@@ -47,6 +47,8 @@ fn write_bad_inputs(bad: &Path) {
     .unwrap();
     std::fs::write(bad.join("binary.txt"), [0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 0, 3]).unwrap();
     std::fs::write(bad.join("empty.txt"), "").unwrap();
+    // Of no article format: not read, but listed.
+    std::fs::write(bad.join("scan.pdf"), "%PDF-1.4\n").unwrap();
     // One 1.7 MB line: no line or paragraph break to split it at.
     std::fs::write(
         bad.join("one-line.txt"),
@@ -208,6 +210,12 @@ fn issue_6_dirty_corpus_is_read_whole_and_every_bad_input_is_accounted_for() {
     assert_eq!(article("rtl").language.as_deref(), Some("ar"));
     assert!(!article("emoji-controls").title.as_deref().unwrap().contains('\u{7}'));
     assert!(dirty.find_article("dup-1#2").is_some() && dirty.find_article("huge").is_some());
+
+    assert!(
+        dirty.ingested.files_skipped.iter().any(|f| f.ends_with("scan.pdf")),
+        "{:?}",
+        dirty.ingested.files_skipped
+    );
 
     // Every input record is accounted for, exactly once.
     let summary = &dirty.summary;

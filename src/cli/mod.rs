@@ -172,6 +172,28 @@ pub(crate) fn report_problems(ingested: &crate::ingest::Ingested) {
             listed.join(", ")
         );
     }
+    // Tables without article columns (a `gold.tsv` of labels beside the articles) were looked into and judged
+    // not to be articles; other skipped files (`.pdf`, `.gz`) are named, since they may hold what the user meant.
+    let unread: Vec<&str> = ingested
+        .files_skipped
+        .iter()
+        .map(String::as_str)
+        .filter(|f| {
+            !matches!(
+                std::path::Path::new(f).extension().and_then(|e| e.to_str()),
+                Some("csv" | "tsv" | "tab")
+            )
+        })
+        .collect();
+    if !unread.is_empty() {
+        let more = if unread.len() > 3 { ", ..." } else { "" };
+        let _ = writeln!(
+            stderr,
+            "storydiff: skipped {} file(s) of no article format in the folders read: {}{more}",
+            unread.len(),
+            unread[..unread.len().min(3)].join(", ")
+        );
+    }
     for w in ingested.warnings.iter().take(SHOWN) {
         let _ = writeln!(stderr, "storydiff: warning: {}: {}", w.location, w.message);
     }

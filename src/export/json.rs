@@ -26,6 +26,9 @@ struct Document<'a> {
     /// WARC records that hold no article, with the reason (not HTML, status not 200, revisit).
     #[serde(skip_serializing_if = "<[Rejected]>::is_empty")]
     skipped_records: &'a [Rejected],
+    /// Files met in the folders read whose name is of no article format (`.pdf`, `.png`, a `gold.tsv`).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    files_skipped: &'a [String],
     warnings: &'a [Warning],
 }
 
@@ -122,6 +125,7 @@ pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dy
         stories,
         rejected: &clustering.ingested.rejected,
         skipped_records: &clustering.ingested.skipped_records,
+        files_skipped: &clustering.ingested.files_skipped,
         warnings: &clustering.ingested.warnings,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;

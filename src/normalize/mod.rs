@@ -36,7 +36,17 @@ pub fn normalize_text_with(text: &str, typography: Typography) -> String {
     if text.is_ascii() {
         return map_characters(text.chars(), typography);
     }
-    map_characters(text.nfkc(), typography)
+    let mut out = map_characters(text.nfkc(), typography);
+    // Dropping a character can bring a base letter and a combining mark together ("g", zero-width space, acute),
+    // which NFKC would then compose; and NFKC can produce spaces ("¨" is a space and a diaeresis). Normalise
+    // until nothing changes, so that normalising twice gives the same text (found by proptest).
+    for _ in 0..4 {
+        if out.is_ascii() || unicode_normalization::is_nfkc(&out) {
+            break;
+        }
+        out = map_characters(out.nfkc(), typography);
+    }
+    out
 }
 
 fn map_characters(chars: impl Iterator<Item = char>, typography: Typography) -> String {
@@ -128,6 +138,17 @@ fn language_of(article: &Article) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue_6_proptest_case_a_dropped_character_between_letter_and_accent_normalises_in_one_pass() {
+        for text in ["g\u{200b}\u{301}", "e\u{7}\u{301}", "a \u{a8}b", "x\u{ad}\u{308}\u{200d}"] {
+            for typography in [Typography::Fold, Typography::Keep] {
+                let once = normalize_text_with(text, typography);
+                assert_eq!(normalize_text_with(&once, typography), once, "{text:?} {typography:?}");
+            }
+        }
+        assert_eq!(normalize_text("g\u{200b}\u{301}"), "\u{1f5}");
+    }
 
     #[test]
     fn quotes_dashes_ellipses_spaces_unified() {
