@@ -21,7 +21,8 @@ for target in "${targets[@]}"; do
     seeds="seeds/$target"
     dirs=("$corpus")
     [ -d "$seeds" ] && dirs+=("$seeds")
-    cargo fuzz run -O "$target" "${dirs[@]}" -- -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
+    cargo fuzz run -O "$target" "${dirs[@]}" -- -max_total_time="$seconds" -max_len="${FUZZ_MAX_LEN:-8192}" \
+        -timeout=20 -rss_limit_mb=4096 \
         -print_final_stats=1 >"logs/$target.log" 2>&1 || echo "$target: stopped with a failure, see fuzz/logs/$target.log"
     grep -E "^#[0-9]+.*(DONE|pulse)" "logs/$target.log" | tail -1 | sed "s/^/$target: /"
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "logs/$target.log" | sed "s/^/$target: /"
