@@ -80,7 +80,7 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
     let verdict = verify_pair(&clustering.features, low, high, config);
     let (cosine, containment, verification) = match &verdict {
         Verdict::Edge(edge)
-            if (edge.shared_terms as usize) < crate::cluster::MIN_SHARED_TERMS
+            if (edge.shared_terms as usize) < crate::cluster::min_shared_terms(fa, fb)
                 && edge.kind == crate::cluster::EdgeKind::SameEvent =>
         {
             let verification = format!(

@@ -62,7 +62,7 @@ pub struct Summary {
     pub boilerplate_paragraphs_dropped: usize,
 }
 
-fn is_zero(n: &usize) -> bool {
+pub(crate) fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 

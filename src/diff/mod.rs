@@ -110,19 +110,16 @@ pub struct DiffSummary {
     pub quotes_carried_by_one: usize,
     pub disagreements: usize,
     /// Sentences past [`MAX_DIFF_SENTENCES`] of an article, not compared.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::pipeline::is_zero")]
     pub sentences_not_compared: usize,
-}
-
-fn is_zero(count: &usize) -> bool {
-    *count == 0
 }
 
 /// Sentences of one article the diff compares, at most; the rest are counted and left out. Sentence pairs are
 /// compared across articles, so two articles of one line repeated 30,000 times (scraped junk that clusters as
 /// copies) would make hundreds of millions of pairs. The longest article of the labelled corpora has 76
-/// sentences (BASIL; NewsWCL50 67), and a 10,000-word feature about 450, so real reports are within the bound.
-/// Two junk articles of 1,000 identical sentences each took 25.7 s to diff; at 500 the worst case is a quarter.
+/// sentences (BASIL; NewsWCL50 67); at BASIL's median of 24 words a sentence, 500 sentences are a 12,000-word
+/// feature. Two junk articles of 1,000 identical sentences each took 25.7 s to diff; 500 leaves a quarter of the
+/// sentence pairs.
 pub const MAX_DIFF_SENTENCES: usize = 500;
 
 /// A story, diffed: its articles, its fact rows in reading order, and its quotes.

@@ -414,11 +414,12 @@ pub fn extract(
 ) -> (Vec<ArticleFeatures>, Vec<EventBands>, DocumentFrequencies) {
     let read: Vec<ReadArticle> = articles.par_iter().map(ReadArticle::read).collect();
     let df = document_frequencies(read.par_iter().map(|r| r.counts.as_slice()));
+    let reference = idf_reference(&df);
     let (features, bands) = articles
         .par_iter()
         .zip(read.into_par_iter())
         .map(|(article, read)| {
-            let (vector, bands) = event_view(&read.counts, &df, idf_reference(&df), config);
+            let (vector, bands) = event_view(&read.counts, &df, reference, config);
             let ReadArticle { copy_signature, shingle_count, .. } = read;
             let language = language::pairing_id(article.language.as_deref());
             (

@@ -273,7 +273,7 @@ fn open_tag_depth(html: &str) -> usize {
     let bytes = html.as_bytes();
     let (mut open, mut most) = (0usize, 0usize);
     let mut at = 0;
-    while let Some(offset) = memchr_lt(&bytes[at..]) {
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'<') {
         let start = at + offset + 1;
         let end = bytes[start..].iter().position(|&b| b == b'>').map_or(bytes.len(), |p| start + p);
         let tag = &bytes[start..end];
@@ -282,23 +282,17 @@ fn open_tag_depth(html: &str) -> usize {
             Some(b'/') => open = open.saturating_sub(1),
             Some(first) if first.is_ascii_alphabetic() => {
                 let name_end = tag.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(tag.len());
-                let name = std::str::from_utf8(&tag[..name_end]).unwrap_or("").to_ascii_lowercase();
-                if !tag.ends_with(b"/") && !VOID_ELEMENTS.contains(&name.as_str()) {
+                let name = &tag[..name_end];
+                let void = VOID_ELEMENTS.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name));
+                if !tag.ends_with(b"/") && !void {
                     open += 1;
                     most = most.max(open);
                 }
             }
             _ => {}
         }
-        if at >= bytes.len() {
-            break;
-        }
     }
     most
-}
-
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
 }
 
 /// How deep the page's elements nest, counted without recursion.
