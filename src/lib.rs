@@ -13,6 +13,7 @@ pub mod explain;
 pub mod export;
 pub mod features;
 pub mod ingest;
+pub mod lexicon;
 pub mod normalize;
 pub mod pipeline;
 pub mod sketch;

@@ -1,9 +1,10 @@
 //! `storydiff diff`: how each outlet told one story, fact by fact.
 
 use super::{check_paths, report_problems, write_file, ClusterOptions};
-use crate::diff::{diff_story, StoryDiff};
+use crate::diff::facts::FactModel;
+use crate::diff::{diff_story_with, StoryDiff};
 use crate::export::{write_diff_html, write_diff_json, write_diff_text, TextSettings};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -55,11 +56,22 @@ pub struct DiffArgs {
     /// Colour the terminal output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Line up facts with this fact model (JSON from `storydiff fit-facts`) instead of the shipped one; for
+    /// measuring a model on topics it was not fitted on.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub fact_model: Option<PathBuf>,
     #[command(flatten)]
     pub options: ClusterOptions,
 }
 
 pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
+    let model = match &args.fact_model {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            FactModel::from_json(&text).with_context(|| format!("{}", path.display()))?
+        }
+        None => FactModel::shipped().clone(),
+    };
     let rejected;
     let diff = match &args.story {
         Some(id) => {
@@ -74,7 +86,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
                 .map(|&m| clustering.with_body(m))
                 .collect::<Result<Vec<_>, String>>()
                 .map_err(|message| anyhow::anyhow!("cannot read the article again: {message}"))?;
-            diff_story(&members.iter().collect::<Vec<_>>())
+            diff_story_with(&members.iter().collect::<Vec<_>>(), &model)
         }
         None => {
             check_paths(&args.paths)?;
@@ -85,7 +97,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
                 bail!("no readable articles in the inputs");
             }
             let members: Vec<&crate::article::Article> = ingested.articles.iter().collect();
-            diff_story(&members)
+            diff_story_with(&members, &model)
         }
     };
     write_outputs(&diff, args, out)?;

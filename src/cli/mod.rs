@@ -6,6 +6,7 @@ mod cluster;
 mod diff;
 mod eval;
 mod explain;
+mod fit_facts;
 mod generate;
 mod ingest;
 mod report;
@@ -47,6 +48,9 @@ pub enum Command {
     /// Write a synthetic corpus for scale runs and benchmarks.
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
+    /// Fit the fact model on event-coreference gold, cross-validated by topic.
+    #[command(hide = true)]
+    FitFacts(fit_facts::FitFactsArgs),
 }
 
 /// Clustering settings shared by every subcommand that clusters.
@@ -273,6 +277,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::AlignPairs(args) => align_pairs::run(&args, out),
         Command::Calibrate(args) => calibrate::run(&args, out),
         Command::Generate(args) => generate::run(&args, out),
+        Command::FitFacts(args) => fit_facts::run(&args, out),
     }
 }
 

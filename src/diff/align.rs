@@ -1,27 +1,14 @@
-//! Sentences of one story's articles grouped into facts: scored pairs, then average-linkage grouping that allows
-//! reordering and one-to-many (an outlet splitting a fact over two adjacent sentences) but no chaining.
+//! Sentences of one story's articles grouped into facts: pairs scored by the fact model, then average-linkage
+//! grouping that allows reordering and an article telling a fact in two sentences, but no chaining.
 
+use super::facts::{FactModel, FactStory, Unit};
 use super::same_fact::{same_fact_score, Idf};
 use super::tokens::{Word, WordKind};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
-/// Two groups of sentences merge into one fact when the mean same-fact score over all their cross-outlet
-/// sentence pairs reaches this multiple of the model's decision bound. Measured on BASIL's independently
-/// written reports by judging random linked pairs by hand (docs/EVALUATION.md, "Diff"): pairs scoring 0.4-0.5
-/// stated the same fact 42% of the time, 0.5-0.6 61%, 0.6-0.7 71%, 0.7-0.8 56%, 0.8 and above 100%; so links
-/// start at the bound itself (0.5), where precision over all linked pairs is about 73% (65% from 0.4).
-pub const LINK_FACTOR: f64 = 1.0;
-
-/// An outlet may split one fact over this many adjacent sentences.
-pub const MAX_SENTENCES_PER_OUTLET: usize = 2;
-
-/// A sentence of the story: which article, which sentence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Unit {
-    pub article: usize,
-    pub sentence: usize,
-}
+/// An article may tell one fact in this many sentences: two adjacent ones (a split fact), or its headline and a
+/// sentence of the body.
+pub const MAX_SENTENCES_PER_ARTICLE: usize = 2;
 
 /// A scored pair of sentences from different articles.
 #[derive(Debug, Clone, Copy)]
@@ -41,57 +28,6 @@ pub const MIN_SHARED_WORDS: usize = 3;
 /// splits a fact over two sentences is handled by [`attach_continuations`] instead.
 pub const MIN_LENGTH_RATIO: f64 = 0.5;
 
-/// Sentence pairs from different articles for which the model speaks (the same test as [`in_domain`], read
-/// from the postings instead of recounted per pair), scored. Other pairs score 0.
-fn scored_pairs(words: &[Vec<Vec<Word>>], idf: &Idf) -> Vec<Edge> {
-    let mut postings: HashMap<&str, Vec<Unit>> = HashMap::new();
-    for (article, sentences) in words.iter().enumerate() {
-        for (sentence, sentence_words) in sentences.iter().enumerate() {
-            let mut keys: Vec<&str> = sentence_words
-                .iter()
-                .filter(|w| w.kind != WordKind::Function)
-                .map(|w| w.key.as_str())
-                .collect();
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys {
-                postings.entry(key).or_default().push(Unit { article, sentence });
-            }
-        }
-    }
-    // Each shared key lists the pair once, so a pair's count is its number of shared fact-bearing words.
-    let mut shared: Vec<(Unit, Unit)> = postings
-        .values()
-        .flat_map(|units| {
-            units.iter().enumerate().flat_map(move |(i, lhs)| {
-                units[i + 1..]
-                    .iter()
-                    .filter(move |rhs| rhs.article != lhs.article)
-                    .map(move |rhs| (*lhs, *rhs))
-            })
-        })
-        .collect();
-    shared.sort_unstable();
-    let length = |u: Unit| words[u.article][u.sentence].len() as f64;
-    let pairs: Vec<(Unit, Unit)> = shared
-        .chunk_by(|a, b| a == b)
-        .filter(|run| run.len() >= MIN_SHARED_WORDS)
-        .map(|run| run[0])
-        .filter(|&(lhs, rhs)| {
-            let (l, r) = (length(lhs), length(rhs));
-            l.min(r) >= MIN_LENGTH_RATIO * l.max(r)
-        })
-        .collect();
-    pairs
-        .par_iter()
-        .map(|&(lhs, rhs)| Edge {
-            lhs,
-            rhs,
-            score: same_fact_score(&words[lhs.article][lhs.sentence], &words[rhs.article][rhs.sentence], idf),
-        })
-        .collect()
-}
-
 /// Whether the same-fact model speaks for this pair at all (see [`MIN_SHARED_WORDS`], [`MIN_LENGTH_RATIO`]).
 fn in_domain(lhs: &[Word], rhs: &[Word]) -> bool {
     let keys = |words: &[Word]| -> std::collections::HashSet<String> {
@@ -109,78 +45,17 @@ pub fn domain_score(lhs: &[Word], rhs: &[Word], idf: &Idf) -> f64 {
     }
 }
 
-/// One-to-many: a sentence left on its own whose neighbour in the same article sits in a fact row joins that
-/// row when the two sentences together state the row's fact better than the neighbour alone: the mean
-/// same-fact score of the joined text against the row's other outlets' single sentences rises and reaches the
-/// link threshold.
-fn attach_continuations(groups: &mut [Vec<Unit>], words: &[Vec<Vec<Word>>], idf: &Idf, link_threshold: f64) {
-    let mut alone: std::collections::HashSet<Unit> =
-        groups.iter().filter(|g| g.len() == 1).map(|g| g[0]).collect();
-    let text_of = |units: &[Unit]| -> Vec<Word> {
-        units.iter().flat_map(|u| words[u.article][u.sentence].iter().cloned()).collect()
-    };
-    for index in 0..groups.len() {
-        let group = groups[index].clone();
-        let articles: std::collections::BTreeSet<usize> = group.iter().map(|u| u.article).collect();
-        if articles.len() < 2 {
-            continue;
-        }
-        for &article in &articles {
-            let own: Vec<Unit> = group.iter().filter(|u| u.article == article).copied().collect();
-            if own.len() != 1 {
-                continue;
-            }
-            // A split is one outlet's two sentences against another's one: compare only with single sentences.
-            let others: Vec<Vec<Word>> = articles
-                .iter()
-                .filter(|&&a| a != article)
-                .map(|&a| group.iter().filter(|u| u.article == a).copied().collect::<Vec<_>>())
-                .filter(|units| units.len() == 1)
-                .map(|units| text_of(&units))
-                .collect();
-            if others.is_empty() {
-                continue;
-            }
-            let mean = |lhs: &[Word]| -> f64 {
-                others.iter().map(|o| domain_score(lhs, o, idf)).sum::<f64>() / others.len() as f64
-            };
-            let base = mean(&text_of(&own));
-            let unit = own[0];
-            let neighbours = [unit.sentence.checked_sub(1), Some(unit.sentence + 1)];
-            let best = neighbours
-                .into_iter()
-                .flatten()
-                .map(|sentence| Unit { article, sentence })
-                .filter(|n| alone.contains(n))
-                .map(|n| {
-                    let mut joined = vec![unit, n];
-                    joined.sort_unstable();
-                    (mean(&text_of(&joined)), n)
-                })
-                .filter(|(score, _)| *score > base && *score >= link_threshold)
-                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-            if let Some((_, neighbour)) = best {
-                alone.remove(&neighbour);
-                groups[index].push(neighbour);
-                groups[index].sort_unstable();
-                if let Some(single) = groups.iter_mut().find(|g| g.len() == 1 && g[0] == neighbour) {
-                    single.clear();
-                }
-            }
-        }
-    }
-}
-
-/// Whether a group may hold these sentences: at most [`MAX_SENTENCES_PER_OUTLET`] per article, and an article's
-/// sentences in a group are adjacent.
-fn allowed(units: &[Unit]) -> bool {
+/// Whether a group may hold these sentences: at most [`MAX_SENTENCES_PER_ARTICLE`] per article, and two
+/// sentences of one article are adjacent or one of them is its headline.
+fn allowed(units: &[Unit], story: &FactStory) -> bool {
     let mut by_article: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for unit in units {
         by_article.entry(unit.article).or_default().push(unit.sentence);
     }
-    by_article.values_mut().all(|sentences| {
+    by_article.iter_mut().all(|(&article, sentences)| {
         sentences.sort_unstable();
-        sentences.len() <= MAX_SENTENCES_PER_OUTLET && sentences.windows(2).all(|w| w[1] == w[0] + 1)
+        sentences.len() <= MAX_SENTENCES_PER_ARTICLE
+            && sentences.windows(2).all(|w| w[1] == w[0] + 1 || story.is_headline(Unit { article, sentence: w[0] }))
     })
 }
 
@@ -226,10 +101,15 @@ fn swap_if_better(
     group_of.insert(candidate, group);
 }
 
-/// Groups every sentence of the story into facts; each group is sorted.
+/// Groups every sentence of the story into facts; each group is sorted. Pairs are scored by the fact model,
+/// and two groups merge, best pair first, while the mean probability over all their cross-article sentence pairs
+/// (unscored pairs counting 0) stays at the model's link threshold or above: the mean is the expected share of
+/// right pairs in the merged row, so a row cannot grow by chaining through one good pair.
 /// Deterministic: edges are taken by falling score, ties by position.
-pub fn group(words: &[Vec<Vec<Word>>], idf: &Idf, link_threshold: f64) -> Vec<Vec<Unit>> {
-    let mut edges = scored_pairs(words, idf);
+pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> Vec<Vec<Unit>> {
+    let link_threshold = model.link_threshold;
+    let mut edges: Vec<Edge> =
+        story.scored_pairs(model).into_iter().map(|(lhs, rhs, score)| Edge { lhs, rhs, score }).collect();
     let scores: HashMap<(Unit, Unit), f64> = edges.iter().map(|e| ((e.lhs, e.rhs), e.score)).collect();
     let score_of = |a: Unit, b: Unit| -> f64 {
         let key = if a < b { (a, b) } else { (b, a) };
@@ -253,7 +133,7 @@ pub fn group(words: &[Vec<Vec<Word>>], idf: &Idf, link_threshold: f64) -> Vec<Ve
             continue;
         }
         let merged: Vec<Unit> = groups[lhs_group].iter().chain(&groups[rhs_group]).copied().collect();
-        if !allowed(&merged) {
+        if !allowed(&merged, story) {
             swap_if_better(&mut groups, &mut group_of, edge, &score_of, link_threshold);
             continue;
         }
@@ -276,7 +156,6 @@ pub fn group(words: &[Vec<Vec<Word>>], idf: &Idf, link_threshold: f64) -> Vec<Ve
         groups[keep].extend(moved);
         groups[keep].sort_unstable();
     }
-    attach_continuations(&mut groups, words, idf, link_threshold);
     groups.retain(|g| !g.is_empty());
     groups
 }

@@ -140,13 +140,21 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     x
 }
 
-/// Fits a logistic model (L2-penalised, Newton's method) on standardised features, then picks the decision
-/// threshold that maximises accuracy on the same training pairs.
-pub fn fit(features: &[Features], labels: &[bool]) -> Model {
-    let d = FEATURE_NAMES.len();
+/// A logistic model on standardised features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logistic {
+    pub means: Vec<f64>,
+    pub scales: Vec<f64>,
+    pub weights: Vec<f64>,
+    pub bias: f64,
+}
+
+/// Fits a logistic model (L2-penalised, Newton's method) on standardised features.
+pub fn fit_logistic(features: &[Vec<f64>], labels: &[bool], l2_penalty: f64) -> Logistic {
+    let d = features.first().map_or(0, Vec::len);
     let n = features.len().max(1) as f64;
-    let mut means = [0.0; FEATURE_NAMES.len()];
-    let mut scales = [1.0; FEATURE_NAMES.len()];
+    let mut means = vec![0.0; d];
+    let mut scales = vec![1.0; d];
     for i in 0..d {
         means[i] = features.iter().map(|f| f[i]).sum::<f64>() / n;
         let variance = features.iter().map(|f| (f[i] - means[i]).powi(2)).sum::<f64>() / n;
@@ -173,17 +181,34 @@ pub fn fit(features: &[Features], labels: &[bool]) -> Model {
             }
         }
         for i in 1..=d {
-            gradient[i] += L2_PENALTY * w[i];
-            hessian[i][i] += L2_PENALTY;
+            gradient[i] += l2_penalty * w[i];
+            hessian[i][i] += l2_penalty;
         }
         let step = solve(hessian, gradient);
         for i in 0..=d {
             w[i] -= step[i];
         }
     }
-    let mut weights = [0.0; FEATURE_NAMES.len()];
-    weights.copy_from_slice(&w[1..]);
-    let mut model = Model { means, scales, weights, bias: w[0], threshold: 0.5 };
+    Logistic { means, scales, weights: w[1..].to_vec(), bias: w[0] }
+}
+
+/// Fits the paraphrase model, then picks the decision threshold that maximises accuracy on the same training
+/// pairs.
+pub fn fit(features: &[Features], labels: &[bool]) -> Model {
+    let rows: Vec<Vec<f64>> = features.iter().map(|f| f.to_vec()).collect();
+    let fitted = fit_logistic(&rows, labels, L2_PENALTY);
+    let array = |values: &[f64]| -> Features {
+        let mut out = [0.0; FEATURE_NAMES.len()];
+        out.copy_from_slice(values);
+        out
+    };
+    let mut model = Model {
+        means: array(&fitted.means),
+        scales: array(&fitted.scales),
+        weights: array(&fitted.weights),
+        bias: fitted.bias,
+        threshold: 0.5,
+    };
     model.threshold = best_threshold(&model, features, labels);
     model
 }

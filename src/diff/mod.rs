@@ -1,12 +1,14 @@
 //! Diff: within one story, line up the sentences that state the same fact across outlets.
 //!
-//! [`sentences`] splits bodies, [`tokens`] reads their words, [`same_fact`] scores sentence pairs, [`align`]
-//! groups them into fact rows, [`words`] shows the wording each outlet chose, [`disagree`] flags numbers, days and
+//! [`sentences`] splits headlines and bodies, [`tokens`] reads their words, [`same_fact`] scores paraphrases,
+//! [`facts`] scores whether two sentences tell one event (fitted by [`fit`]), [`align`] groups them into fact rows, [`words`] shows the wording each outlet chose, [`disagree`] flags numbers, days and
 //! names that differ, and [`quotes`] compares who is quoted saying what.
 
 pub mod align;
 pub mod calibrate;
 pub mod disagree;
+pub mod facts;
+pub mod fit;
 mod model;
 pub mod quotes;
 pub mod same_fact;
@@ -17,6 +19,7 @@ pub mod words;
 use crate::article::Article;
 use disagree::Disagreement;
 use quotes::QuoteGroup;
+use facts::{FactModel, FactStory, Unit};
 use same_fact::Idf;
 use sentences::Sentence;
 use std::collections::BTreeMap;
@@ -41,8 +44,11 @@ pub struct DiffArticle {
 pub enum RowClass {
     /// The same words in every outlet that carries it: wire copy.
     Verbatim,
-    /// Several outlets, in their own words.
+    /// Several outlets, in their own words that mean the same: each phrasing is a paraphrase of the reference.
     Paraphrase,
+    /// Several outlets tell the same fact differently: other details, other wording, other numbers. The
+    /// disagreement flags say where numbers, days or names differ.
+    Retold,
     /// Only one outlet.
     Single,
 }
@@ -52,6 +58,7 @@ impl RowClass {
         match self {
             RowClass::Verbatim => "verbatim",
             RowClass::Paraphrase => "paraphrase",
+            RowClass::Retold => "retold",
             RowClass::Single => "single",
         }
     }
@@ -71,8 +78,10 @@ pub struct RowMember {
     pub choices: Vec<(String, String)>,
     /// Numbers, days and names that differ from the reference phrasing.
     pub disagreements: Vec<Disagreement>,
-    /// Same-fact score against the reference phrasing (1 for the reference itself).
+    /// Probability that this phrasing tells the reference's fact, by the fact model (1 for the reference).
     pub score: f64,
+    /// Paraphrase score against the reference phrasing, by the MSRP model (1 for the reference itself).
+    pub paraphrase_score: f64,
     /// Other articles of the row with the same words (wire copy), by index.
     pub verbatim_with: Vec<usize>,
 }
@@ -133,21 +142,35 @@ pub struct StoryDiff {
     pub summary: DiffSummary,
 }
 
-/// Diffs the articles of one story. Articles are put in (outlet, doc_id) order first, so the result does not
-/// depend on the order they are given in.
+/// One story made ready for alignment: its articles in (outlet, doc_id) order, each split into the headline and
+/// the body's sentences, their words, and the word weights over the story's own sentences. Shared by the diff
+/// and by `storydiff fit-facts`, so the fact model is fitted on exactly what the diff compares.
+pub struct PreparedStory<'a> {
+    pub articles: Vec<&'a Article>,
+    pub split: Vec<sentences::SplitBody>,
+    pub words: Vec<Vec<Vec<Word>>>,
+    /// Whether sentence 0 of each article is its headline.
+    pub headlines: Vec<bool>,
+    pub idf: Idf,
+    /// Sentences past [`MAX_DIFF_SENTENCES`], not compared.
+    pub not_compared: usize,
+}
+
+/// Puts the articles in (outlet, doc_id) order, so nothing depends on the order they are given in, and splits
+/// and reads them.
 ///
 /// Word weights (IDF) come from the story's own sentences, so a story diffs the same whatever else is in the
 /// input. Measured on BASIL's 100 stories: with IDF over the story, 19.4% of sentences align at the link bound;
 /// with IDF over the whole corpus, 7.9%, because a story's own names and terms then weigh as rare words and
 /// every one an outlet leaves out counts heavily against the pair (docs/EVALUATION.md, "Diff").
-pub fn diff_story(articles: &[&Article]) -> StoryDiff {
+pub fn prepare_story<'a>(articles: &[&'a Article]) -> PreparedStory<'a> {
     let mut articles: Vec<&Article> = articles.to_vec();
     articles.sort_by(|a, b| (a.outlet_or_unknown(), &a.doc_id).cmp(&(b.outlet_or_unknown(), &b.doc_id)));
     let mut not_compared = 0;
     let split: Vec<sentences::SplitBody> = articles
         .iter()
         .map(|a| {
-            let mut body = sentences::split_body(&a.paragraphs);
+            let mut body = sentences::split_article(a.title.as_deref(), &a.paragraphs);
             not_compared += body.sentences.len().saturating_sub(MAX_DIFF_SENTENCES);
             body.sentences.truncate(MAX_DIFF_SENTENCES);
             body
@@ -162,13 +185,25 @@ pub fn diff_story(articles: &[&Article]) -> StoryDiff {
         })
         .collect();
     let idf = Idf::from_sentences(words.iter().flatten().map(Vec::as_slice));
-    let idf = &idf;
-    let link_threshold = same_fact::same_fact_threshold() * align::LINK_FACTOR;
-    let groups = align::group(&words, idf, link_threshold);
+    let headlines = split.iter().map(|b| b.sentences.first().is_some_and(|s| s.headline)).collect();
+    PreparedStory { articles, split, words, headlines, idf, not_compared }
+}
+
+/// Diffs the articles of one story with the shipped fact model.
+pub fn diff_story(articles: &[&Article]) -> StoryDiff {
+    diff_story_with(articles, FactModel::shipped())
+}
+
+/// Diffs the articles of one story with a given fact model (`diff --fact-model`, for cross-validation).
+pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
+    let prepared = prepare_story(articles);
+    let PreparedStory { articles, split, words, headlines, idf, not_compared } = &prepared;
+    let story = FactStory::new(words, headlines, idf);
+    let groups = align::group(&story, words, model);
 
     let diff_articles: Vec<DiffArticle> = articles
         .iter()
-        .zip(&split)
+        .zip(split)
         .map(|(a, body)| DiffArticle {
             doc_id: a.doc_id.clone(),
             outlet: a.outlet_or_unknown().to_string(),
@@ -189,10 +224,10 @@ pub fn diff_story(articles: &[&Article]) -> StoryDiff {
     let reference =
         (0..articles.len()).max_by_key(|&a| (shared_per_article[a], std::cmp::Reverse(a))).unwrap_or(0);
 
-    let mut rows: Vec<(f64, align::Unit, FactRow)> = groups
+    let mut rows: Vec<(f64, Unit, FactRow)> = groups
         .iter()
         .map(|group| {
-            let row = build_row(group, &diff_articles, &words, reference, idf);
+            let row = build_row(group, &diff_articles, &story, words, reference, model);
             let first = group
                 .iter()
                 .map(|u| (u.sentence as f64 / diff_articles[u.article].sentences.len().max(1) as f64, *u))
@@ -209,7 +244,8 @@ pub fn diff_story(articles: &[&Article]) -> StoryDiff {
         .iter()
         .enumerate()
         .flat_map(|(a, body)| {
-            let texts: Vec<String> = body.sentences.iter().map(|s| s.text.clone()).collect();
+            let texts: Vec<String> =
+                body.sentences.iter().map(|s| if s.headline { String::new() } else { s.text.clone() }).collect();
             quotes::extract(a, &texts)
         })
         .collect();
@@ -221,7 +257,7 @@ pub fn diff_story(articles: &[&Article]) -> StoryDiff {
         rows: rows.len(),
         quotes: quote_groups.len(),
         quotes_carried_by_one: quote_groups.iter().filter(|g| g.carried_by_one()).count(),
-        sentences_not_compared: not_compared,
+        sentences_not_compared: *not_compared,
         ..DiffSummary::default()
     };
     for row in &rows {
@@ -235,11 +271,12 @@ pub fn diff_story(articles: &[&Article]) -> StoryDiff {
 }
 
 fn build_row(
-    group: &[align::Unit],
+    group: &[Unit],
     articles: &[DiffArticle],
+    story: &FactStory,
     words: &[Vec<Vec<Word>>],
     reference: usize,
-    idf: &Idf,
+    model: &FactModel,
 ) -> FactRow {
     let mut by_article: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for unit in group {
@@ -256,9 +293,22 @@ fn build_row(
     let words_of = |article: usize, sentences: &[usize]| -> Vec<Word> {
         sentences.iter().flat_map(|&s| words[article][s].iter().cloned()).collect()
     };
+    // The best-matching pair of sentences between a member and the reference, as the fact model judges it.
+    let fact_probability = |article: usize, sentences: &[usize]| -> f64 {
+        let lhs = &by_article[&row_reference];
+        lhs.iter()
+            .flat_map(|&l| sentences.iter().map(move |&r| (l, r)))
+            .map(|(l, r)| {
+                let lhs = Unit { article: row_reference, sentence: l };
+                let rhs = Unit { article, sentence: r };
+                model.probability(&story.features(lhs, rhs))
+            })
+            .fold(0.0, f64::max)
+    };
     let reference_text = text_of(row_reference, &by_article[&row_reference]);
     let reference_words = words_of(row_reference, &by_article[&row_reference]);
     let mut verbatim = by_article.len() > 1;
+    let mut paraphrase = by_article.len() > 1;
     let members: Vec<RowMember> = by_article
         .iter()
         .map(|(&article, sentences)| {
@@ -272,6 +322,7 @@ fn build_row(
                     choices: Vec::new(),
                     disagreements: Vec::new(),
                     score: 1.0,
+                    paraphrase_score: 1.0,
                     verbatim_with: Vec::new(),
                 };
             }
@@ -281,8 +332,12 @@ fn build_row(
             let segments = words::word_diff(&reference_text, &text);
             let choices = words::word_choices(&segments);
             let member_words = words_of(article, sentences);
-            let score = align::domain_score(&reference_words, &member_words, idf);
-            let disagreements = disagree::disagreements(&reference_words, &member_words, &choices, score);
+            let paraphrase_score = align::domain_score(&reference_words, &member_words, story.idf());
+            if paraphrase_score < same_fact::same_fact_threshold() {
+                paraphrase = false;
+            }
+            let disagreements =
+                disagree::disagreements(&reference_words, &member_words, &choices, paraphrase_score);
             RowMember {
                 article,
                 sentences: sentences.clone(),
@@ -290,7 +345,8 @@ fn build_row(
                 segments,
                 choices,
                 disagreements,
-                score,
+                score: fact_probability(article, sentences),
+                paraphrase_score,
                 verbatim_with: Vec::new(),
             }
         })
@@ -308,10 +364,11 @@ fn build_row(
     for member in &mut members {
         member.verbatim_with.sort_unstable();
     }
-    let class = match (by_article.len(), verbatim) {
-        (1, _) => RowClass::Single,
-        (_, true) => RowClass::Verbatim,
-        _ => RowClass::Paraphrase,
+    let class = match (by_article.len(), verbatim, paraphrase) {
+        (1, _, _) => RowClass::Single,
+        (_, true, _) => RowClass::Verbatim,
+        (_, _, true) => RowClass::Paraphrase,
+        _ => RowClass::Retold,
     };
     let missing = (0..articles.len()).filter(|a| !by_article.contains_key(a)).collect();
     FactRow { id: 0, class, reference: row_reference, members, missing }

@@ -9,9 +9,12 @@ use std::sync::LazyLock;
 pub struct Sentence {
     /// Position among the article's sentences, from 0.
     pub index: usize,
-    /// Paragraph it came from, from 0.
+    /// Paragraph it came from, from 0 (the headline is in paragraph 0 too).
     pub paragraph: usize,
     pub text: String,
+    /// The article's headline, which takes part in the diff like a sentence of its own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub headline: bool,
 }
 
 /// An article body as sentences, with the dateline ("MOSCOW, Oct 11 (Reuters) -") kept apart.
@@ -110,9 +113,27 @@ pub fn split_body(paragraphs: &[String]) -> SplitBody {
                 index: body.sentences.len(),
                 paragraph: paragraph_index,
                 text: sentence,
+                headline: false,
             });
         }
     }
+    body
+}
+
+/// An article as the diff reads it: its headline (unless it only repeats the first sentence) as sentence 0,
+/// then the body's sentences.
+pub fn split_article(title: Option<&str>, paragraphs: &[String]) -> SplitBody {
+    let mut body = split_body(paragraphs);
+    let title = title.map(str::trim).filter(|t| !t.is_empty());
+    let squeeze = |text: &str| -> String { text.chars().filter(|c| c.is_alphanumeric()).collect::<String>() };
+    let Some(title) = title else { return body };
+    if body.sentences.first().is_some_and(|first| squeeze(&first.text).to_lowercase() == squeeze(title).to_lowercase()) {
+        return body;
+    }
+    for sentence in &mut body.sentences {
+        sentence.index += 1;
+    }
+    body.sentences.insert(0, Sentence { index: 0, paragraph: 0, text: title.to_string(), headline: true });
     body
 }
 

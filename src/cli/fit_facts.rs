@@ -1,0 +1,80 @@
+//! `storydiff fit-facts` (hidden): fit the fact model on event-coreference gold, cross-validated by topic.
+
+use crate::diff::fit::{cross_validate, examples, fit, fold_of, topic_of, Gold};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct FitFactsArgs {
+    /// Articles as JSON Lines with their gold story in `cluster_id` (ECB+ ids: the topic before the `_`).
+    #[arg(value_name = "DOCS")]
+    pub docs: PathBuf,
+    /// The alignment gold folder: sentences.jsonl and pairs.tsv.
+    #[arg(long, value_name = "DIR")]
+    pub gold: PathBuf,
+    /// Topics are split into this many folds (topic t in fold t mod K).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Fit without the topics of this fold, so the model can be scored on them.
+    #[arg(long, value_name = "FOLD")]
+    pub holdout_fold: Option<usize>,
+    /// The mean pair probability at which sentence groups merge into one fact row, stored in the model.
+    #[arg(long, default_value_t = 0.5)]
+    pub link_threshold: f64,
+    /// Write the fitted model here as JSON (`diff --fact-model` reads it; src/diff/fact_model.json ships).
+    #[arg(long, value_name = "FILE")]
+    pub write_model: Option<PathBuf>,
+}
+
+pub fn run(args: &FitFactsArgs, out: &mut dyn Write) -> Result<u8> {
+    if args.folds < 2 || args.holdout_fold.is_some_and(|f| f >= args.folds) {
+        bail!("--folds must be at least 2 and --holdout-fold below it");
+    }
+    let text = super::read_text_lossy(&args.docs)?;
+    let mut story_of: HashMap<String, String> = HashMap::new();
+    for (index, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let record: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not JSON", args.docs.display(), index + 1))?;
+        if let (Some(id), Some(story)) = (record["doc_id"].as_str(), record["cluster_id"].as_str()) {
+            story_of.insert(id.to_string(), story.to_string());
+        }
+    }
+    let gold = Gold::read(&args.gold)?;
+    let paths = [args.docs.display().to_string()];
+    let (ingested, _, _) = crate::pipeline::prepare(&paths, &crate::ingest::FieldMap::default());
+    let examples = examples(&ingested.articles, &story_of, &gold);
+    let cv = cross_validate(&examples, args.folds);
+    writeln!(
+        out,
+        "pairs {} (same event {}); {}-fold by topic: accuracy {:.4}, average precision {:.4}",
+        cv.pairs, cv.positives, args.folds, cv.accuracy, cv.average_precision
+    )?;
+    if let Some(path) = &args.write_model {
+        let folds = args.folds;
+        let holdout = args.holdout_fold;
+        let keep = |topic: &str| holdout.is_none_or(|f| fold_of(topic, folds) != f);
+        let mut topics: Vec<&str> = story_of.values().map(|s| topic_of(s)).filter(|t| keep(t)).collect();
+        topics.sort_by_key(|t| (t.parse::<usize>().unwrap_or(usize::MAX), t.to_string()));
+        topics.dedup();
+        let provenance = format!(
+            "storydiff fit-facts {} --gold {}{} --link-threshold {}: topics {}; pairs cross-validated by topic \
+             ({folds} folds): accuracy {:.4}, average precision {:.4}",
+            args.docs.display(),
+            args.gold.display(),
+            holdout.map(|f| format!(" --folds {folds} --holdout-fold {f}")).unwrap_or_default(),
+            args.link_threshold,
+            topics.join(","),
+            cv.accuracy,
+            cv.average_precision
+        );
+        let model = fit(&examples, keep, args.link_threshold, provenance);
+        super::write_file(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &model)?;
+            writeln!(w)
+        })?;
+    }
+    Ok(crate::exit::OK)
+}

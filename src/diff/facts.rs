@@ -1,0 +1,382 @@
+//! The same-fact model at the level of events: whether two sentences of two articles tell the same event, from
+//! what happened (event words, through the lexicon's senses), who and what took part (names), numbers, where the
+//! sentences stand in their articles, and how much the two articles share at all.
+//!
+//! The model is a logistic regression over [`FACT_FEATURE_NAMES`], fitted on ECB+ event-coreference gold by
+//! `storydiff fit-facts` ([`super::fit`]); the shipped fit is `fact_model.json`. The paraphrase score fitted on
+//! MSRP ([`super::same_fact`]) is one of its inputs.
+
+use super::same_fact::{same_fact_score, Idf};
+use super::tokens::{Word, WordKind};
+use crate::lexicon;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// The features, in the order the fact model's weights use.
+pub const FACT_FEATURE_NAMES: [&str; 24] = [
+    "paraphrase",
+    "idf_cover_min",
+    "idf_cover_max",
+    "shared_names",
+    "name_cover_min",
+    "names_absent_min",
+    "names_absent_max",
+    "shared_content",
+    "lexicon_matches",
+    "shared_event_words",
+    "shared_numbers",
+    "numbers_absent",
+    "headline_both",
+    "headline_one",
+    "lead_both",
+    "position_min",
+    "position_max",
+    "article_cosine",
+    "context_cover_min",
+    "context_cover_max",
+    "story_share_mean",
+    "story_share_max",
+    "length_min",
+    "length_max",
+];
+
+pub type FactFeatures = [f64; FACT_FEATURE_NAMES.len()];
+
+/// A fact-bearing word of a sentence, interned for the story.
+#[derive(Debug, Clone)]
+struct FactWord {
+    key: u32,
+    kind: WordKind,
+    weight: f64,
+    /// WordNet concepts of the word (and of the two-word verb it opens), sorted.
+    concepts: Vec<u32>,
+    verb: bool,
+}
+
+#[derive(Debug, Clone)]
+struct UnitInfo {
+    words: Vec<FactWord>,
+    headline: bool,
+    /// Position among the article's body sentences (the headline counts as 0).
+    body_index: usize,
+}
+
+/// One story prepared for scoring sentence pairs: interned words, per-article vocabularies and weights.
+pub struct FactStory<'a> {
+    words: &'a [Vec<Vec<Word>>],
+    idf: &'a Idf,
+    units: Vec<Vec<UnitInfo>>,
+    /// Per article: sorted unique keys of its fact words.
+    article_keys: Vec<Vec<u32>>,
+    /// Per article: key -> tf-idf weight, and the vector's norm.
+    article_vectors: Vec<(HashMap<u32, f64>, f64)>,
+    /// Per key: the share of the story's articles that use it.
+    key_share: Vec<f64>,
+}
+
+/// A sentence of the story: which article, which sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Unit {
+    pub article: usize,
+    pub sentence: usize,
+}
+
+impl<'a> FactStory<'a> {
+    /// `headlines[a]` says whether sentence 0 of article `a` is its headline.
+    pub fn new(words: &'a [Vec<Vec<Word>>], headlines: &[bool], idf: &'a Idf) -> Self {
+        let mut interned: HashMap<&str, u32> = HashMap::new();
+        let mut units = Vec::with_capacity(words.len());
+        for (article, sentences) in words.iter().enumerate() {
+            let has_headline = headlines.get(article).copied().unwrap_or(false);
+            let mut infos = Vec::with_capacity(sentences.len());
+            for (index, sentence) in sentences.iter().enumerate() {
+                let mut facts = Vec::new();
+                for (i, word) in sentence.iter().enumerate() {
+                    if word.kind == WordKind::Function {
+                        continue;
+                    }
+                    let next = interned.len() as u32;
+                    let key = *interned.entry(word.key.as_str()).or_insert(next);
+                    let (mut concepts, mut verb) = (Vec::new(), false);
+                    if word.kind == WordKind::Content {
+                        if let Some(entry) = lexicon::entry(&word.key) {
+                            concepts.extend_from_slice(&entry.concepts);
+                            verb = entry.verb;
+                        }
+                        if let Some(particle) = sentence.get(i + 1).filter(|w| w.kind == WordKind::Function) {
+                            let phrase = format!("{} {}", word.key, particle.lower);
+                            if let Some(entry) = lexicon::entry(&phrase) {
+                                concepts.extend_from_slice(&entry.concepts);
+                                verb |= entry.verb;
+                            }
+                        }
+                        concepts.sort_unstable();
+                        concepts.dedup();
+                    }
+                    facts.push(FactWord { key, kind: word.kind, weight: idf.weight(&word.key), concepts, verb });
+                }
+                let headline = has_headline && index == 0;
+                let body_index = if has_headline { index.saturating_sub(1) } else { index };
+                infos.push(UnitInfo { words: facts, headline, body_index });
+            }
+            units.push(infos);
+        }
+        let vocabulary = interned.len();
+        let mut article_keys = Vec::with_capacity(units.len());
+        let mut counts: Vec<HashMap<u32, f64>> = Vec::with_capacity(units.len());
+        let mut document_frequency = vec![0usize; vocabulary];
+        for infos in &units {
+            let mut tf: HashMap<u32, f64> = HashMap::new();
+            for word in infos.iter().flat_map(|u| &u.words) {
+                *tf.entry(word.key).or_insert(0.0) += 1.0;
+            }
+            let mut keys: Vec<u32> = tf.keys().copied().collect();
+            keys.sort_unstable();
+            for &key in &keys {
+                document_frequency[key as usize] += 1;
+            }
+            article_keys.push(keys);
+            counts.push(tf);
+        }
+        let articles = units.len().max(1) as f64;
+        let key_share: Vec<f64> = document_frequency.iter().map(|&df| df as f64 / articles).collect();
+        let article_vectors = counts
+            .into_iter()
+            .map(|tf| {
+                let vector: HashMap<u32, f64> = tf
+                    .into_iter()
+                    .map(|(key, count)| {
+                        let df = document_frequency[key as usize] as f64;
+                        (key, (1.0 + count.ln()) * ((articles + 1.0) / df).ln())
+                    })
+                    .collect();
+                let norm = vector.values().map(|w| w * w).sum::<f64>().sqrt();
+                (vector, norm)
+            })
+            .collect();
+        FactStory { words, idf, units, article_keys, article_vectors, key_share }
+    }
+
+    /// The word weights the story was prepared with.
+    pub fn idf(&self) -> &Idf {
+        self.idf
+    }
+
+    /// Whether this sentence is its article's headline.
+    pub fn is_headline(&self, unit: Unit) -> bool {
+        self.units[unit.article].get(unit.sentence).is_some_and(|u| u.headline)
+    }
+
+    fn article_has(&self, article: usize, key: u32) -> bool {
+        self.article_keys[article].binary_search(&key).is_ok()
+    }
+
+    fn article_cosine(&self, lhs: usize, rhs: usize) -> f64 {
+        let ((l, ln), (r, rn)) = (&self.article_vectors[lhs], &self.article_vectors[rhs]);
+        if *ln == 0.0 || *rn == 0.0 {
+            return 0.0;
+        }
+        let (small, large) = if l.len() <= r.len() { (l, r) } else { (r, l) };
+        small.iter().filter_map(|(k, w)| large.get(k).map(|v| w * v)).sum::<f64>() / (ln * rn)
+    }
+
+    /// The model's inputs for one pair of sentences of two different articles. Symmetric.
+    pub fn features(&self, lhs: Unit, rhs: Unit) -> FactFeatures {
+        let (lu, ru) = (&self.units[lhs.article][lhs.sentence], &self.units[rhs.article][rhs.sentence]);
+        let paraphrase = same_fact_score(
+            &self.words[lhs.article][lhs.sentence],
+            &self.words[rhs.article][rhs.sentence],
+            self.idf,
+        );
+        let l = self.side(lu, ru, rhs.article);
+        let r = self.side(ru, lu, lhs.article);
+        let min = |a: f64, b: f64| a.min(b);
+        let max = |a: f64, b: f64| a.max(b);
+        let (shares_sum, shares_max, shares_n) = lu
+            .words
+            .iter()
+            .filter(|w| ru.words.iter().any(|o| o.key == w.key))
+            .map(|w| self.key_share[w.key as usize])
+            .fold((0.0, 0.0f64, 0usize), |(s, m, n), share| (s + share, m.max(share), n + 1));
+        let lead = |u: &UnitInfo| u.headline || u.body_index == 0;
+        let position = |u: &UnitInfo| if u.headline { 0.0 } else { (u.body_index as f64 + 1.0).ln() };
+        [
+            paraphrase,
+            min(l.idf_cover, r.idf_cover),
+            max(l.idf_cover, r.idf_cover),
+            (l.names_matched.min(r.names_matched) as f64).ln_1p(),
+            min(l.name_cover, r.name_cover),
+            (l.names_absent.min(r.names_absent) as f64).ln_1p(),
+            (l.names_absent.max(r.names_absent) as f64).ln_1p(),
+            (l.content_matched.min(r.content_matched) as f64).ln_1p(),
+            (l.lexicon_matched.max(r.lexicon_matched) as f64).ln_1p(),
+            (l.event_matched.min(r.event_matched) as f64).ln_1p(),
+            (l.numbers_matched.min(r.numbers_matched) as f64).ln_1p(),
+            ((l.numbers_absent + r.numbers_absent) as f64).ln_1p(),
+            f64::from(lu.headline && ru.headline),
+            f64::from(lu.headline != ru.headline),
+            f64::from(lead(lu) && lead(ru)),
+            min(position(lu), position(ru)),
+            max(position(lu), position(ru)),
+            self.article_cosine(lhs.article, rhs.article),
+            min(l.context_cover, r.context_cover),
+            max(l.context_cover, r.context_cover),
+            if shares_n > 0 { shares_sum / shares_n as f64 } else { 0.0 },
+            shares_max,
+            (lu.words.len().min(ru.words.len()) as f64).ln_1p(),
+            (lu.words.len().max(ru.words.len()) as f64).ln_1p(),
+        ]
+    }
+
+    /// What one side's words find on the other side, and in the other side's whole article.
+    fn side(&self, own: &UnitInfo, other: &UnitInfo, other_article: usize) -> Side {
+        let mut side = Side::default();
+        let (mut matched_idf, mut total_idf, mut context_idf) = (0.0, 0.0, 0.0);
+        let (mut names, mut names_matched) = (0usize, 0usize);
+        for word in &own.words {
+            total_idf += word.weight;
+            let exact = other.words.iter().any(|o| o.key == word.key);
+            let related = !exact
+                && word.kind == WordKind::Content
+                && other.words.iter().any(|o| {
+                    o.kind == WordKind::Content && lexicon::shares_concept(&word.concepts, &o.concepts)
+                });
+            let in_article = self.article_has(other_article, word.key);
+            if in_article {
+                context_idf += word.weight;
+            }
+            if exact || related {
+                matched_idf += word.weight;
+            }
+            match word.kind {
+                WordKind::Name => {
+                    names += 1;
+                    names_matched += usize::from(exact);
+                    side.names_absent += usize::from(!in_article);
+                }
+                WordKind::Number => {
+                    side.numbers_matched += usize::from(exact);
+                    side.numbers_absent += usize::from(!in_article);
+                }
+                _ => {
+                    side.content_matched += usize::from(exact || related);
+                    side.lexicon_matched += usize::from(related);
+                    side.event_matched += usize::from((exact || related) && word.verb);
+                }
+            }
+        }
+        side.names_matched = names_matched;
+        side.name_cover = if names > 0 { names_matched as f64 / names as f64 } else { 1.0 };
+        side.idf_cover = if total_idf > 0.0 { matched_idf / total_idf } else { 0.0 };
+        side.context_cover = if total_idf > 0.0 { context_idf / total_idf } else { 0.0 };
+        side
+    }
+
+    /// Pairs of sentences of different articles that share a fact word or a sense of one; other pairs score 0.
+    pub fn candidate_pairs(&self) -> Vec<(Unit, Unit)> {
+        let mut postings: HashMap<(bool, u32), Vec<Unit>> = HashMap::new();
+        for (article, infos) in self.units.iter().enumerate() {
+            for (sentence, info) in infos.iter().enumerate() {
+                let unit = Unit { article, sentence };
+                let mut keys: Vec<(bool, u32)> = info
+                    .words
+                    .iter()
+                    .flat_map(|w| std::iter::once((false, w.key)).chain(w.concepts.iter().map(|&c| (true, c))))
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                for key in keys {
+                    postings.entry(key).or_default().push(unit);
+                }
+            }
+        }
+        let mut pairs: Vec<(Unit, Unit)> = postings
+            .values()
+            .flat_map(|units| {
+                units.iter().enumerate().flat_map(move |(i, lhs)| {
+                    units[i + 1..].iter().filter(move |rhs| rhs.article != lhs.article).map(move |rhs| (*lhs, *rhs))
+                })
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// Every candidate pair with the model's probability that both tell one fact.
+    pub fn scored_pairs(&self, model: &FactModel) -> Vec<(Unit, Unit, f64)> {
+        self.candidate_pairs()
+            .into_par_iter()
+            .map(|(lhs, rhs)| (lhs, rhs, model.probability(&self.features(lhs, rhs))))
+            .collect()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Side {
+    idf_cover: f64,
+    names_matched: usize,
+    name_cover: f64,
+    names_absent: usize,
+    content_matched: usize,
+    lexicon_matched: usize,
+    event_matched: usize,
+    numbers_matched: usize,
+    numbers_absent: usize,
+    context_cover: f64,
+}
+
+/// A fitted logistic model over [`FACT_FEATURE_NAMES`], as written by `storydiff fit-facts`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FactModel {
+    /// Where the numbers came from: the command, the topics and the cross-validated scores.
+    pub provenance: String,
+    pub features: Vec<String>,
+    pub means: Vec<f64>,
+    pub scales: Vec<f64>,
+    pub weights: Vec<f64>,
+    pub bias: f64,
+    /// Two groups of sentences become one fact row when the mean probability over their cross-article pairs
+    /// reaches this.
+    pub link_threshold: f64,
+}
+
+/// A fact model file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FactModelError {
+    #[error("not a fact model: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the model's features are not this storydiff's (fitted by another version?)")]
+    Features,
+}
+
+impl FactModel {
+    /// The model shipped with storydiff, fitted on every ECB+ dev topic.
+    pub fn shipped() -> &'static FactModel {
+        static MODEL: std::sync::LazyLock<FactModel> = std::sync::LazyLock::new(|| {
+            FactModel::from_json(include_str!("fact_model.json")).expect("the shipped fact model is valid")
+        });
+        &MODEL
+    }
+
+    pub fn from_json(text: &str) -> Result<FactModel, FactModelError> {
+        let model: FactModel = serde_json::from_str(text)?;
+        let n = FACT_FEATURE_NAMES.len();
+        if model.features.len() != n
+            || model.features.iter().zip(FACT_FEATURE_NAMES).any(|(a, b)| a != b)
+            || [model.means.len(), model.scales.len(), model.weights.len()] != [n, n, n]
+        {
+            return Err(FactModelError::Features);
+        }
+        Ok(model)
+    }
+
+    /// Probability in [0, 1] that the pair tells one fact.
+    pub fn probability(&self, features: &FactFeatures) -> f64 {
+        let mut z = self.bias;
+        for (i, value) in features.iter().enumerate() {
+            z += self.weights[i] * (value - self.means[i]) / self.scales[i];
+        }
+        1.0 / (1.0 + (-z).exp())
+    }
+}
