@@ -85,9 +85,25 @@ fn diff_one_story(c: &mut Criterion) {
     });
 }
 
+/// Twenty-one articles of one event: the Putin story three times over under other ids, so every sentence has
+/// several near copies (the diff's worst case: the most sentence pairs to score and rows to grow).
+fn diff_large_story(c: &mut Criterion) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/putin-paris").to_string();
+    let articles = storydiff::pipeline::prepare(&[path], &Default::default()).0.articles;
+    let copies: Vec<Article> = (0..3)
+        .flat_map(|copy| {
+            articles.iter().map(move |a| Article { doc_id: format!("{}#{copy}", a.doc_id), ..a.clone() })
+        })
+        .collect();
+    let refs: Vec<&Article> = copies.iter().collect();
+    c.bench_function("diff: 21 articles of one event", |b| {
+        b.iter(|| black_box(storydiff::diff::diff_story(&refs)))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10).measurement_time(std::time::Duration::from_secs(5));
-    targets = normalise_and_tokenise, features_and_signatures, lsh_and_clustering, diff_one_story
+    targets = normalise_and_tokenise, features_and_signatures, lsh_and_clustering, diff_one_story, diff_large_story
 }
 criterion_main!(benches);

@@ -280,8 +280,104 @@ fn issue_6_sentences_past_the_bound_are_counted_not_compared() {
     let (lhs, rhs) = (article("lhs", MAX_DIFF_SENTENCES + 120), article("rhs", MAX_DIFF_SENTENCES + 80));
     let diff = diff_story(&[&lhs, &rhs]);
     assert_eq!(diff.summary.sentences, 2 * MAX_DIFF_SENTENCES);
-    assert_eq!(diff.summary.sentences_not_compared, 200);
+    // Since issue 13 the headline is sentence 0 of each article, so one more body sentence of each is left out.
+    assert_eq!(diff.summary.sentences_not_compared, 202);
     assert_eq!(diff.summary.aligned_sentences, 2 * MAX_DIFF_SENTENCES, "each kept sentence meets its copy");
     let json = serde_json::to_value(&diff.summary).unwrap();
-    assert_eq!(json["sentences_not_compared"], 200);
+    assert_eq!(json["sentences_not_compared"], 202);
+}
+
+fn rows_with<'a>(diff: &'a Value, needle: &str) -> Vec<&'a Value> {
+    diff["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["members"].as_array().unwrap().iter().any(|m| m["text"].as_str().unwrap().contains(needle))
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "issue 13, not met yet: the fact model (fitted on ECB+) scores Le Monde's \"will not come to Paris on \
+            October 19\" highest against the BBC's \"expected in Paris on 19 October\" (0.95, shared date), so it \
+            joins that row, not the cancellation's"]
+fn issue_13_the_cancellation_is_one_row_of_all_seven_outlets_le_monde_included() {
+    let diff = putin_diff();
+    let rows = rows_with(&diff, "will not come to Paris");
+    assert_eq!(rows.len(), 1);
+    let row = rows[0];
+    assert_eq!(
+        outlets(&row["members"]),
+        set(&[
+            "bbc.co.uk",
+            "france24.com",
+            "lemonde.fr",
+            "reuters.com",
+            "rt.com",
+            "tass.com",
+            "theguardian.com"
+        ]),
+        "{row:#}"
+    );
+    let texts: Vec<&str> =
+        row["members"].as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert!(
+        !texts.iter().any(|t| t.contains("to open a Russian church")),
+        "the BBC's 'expected in Paris to open a church' is another fact: {texts:#?}"
+    );
+    for member in row["members"].as_array().unwrap() {
+        let sentences = member["sentences"].as_array().unwrap();
+        assert!((1..=2).contains(&sentences.len()), "at most two sentences of an article: {member}");
+        let joined: Vec<&str> = sentences.iter().map(|s| s["text"].as_str().unwrap()).collect();
+        assert_eq!(joined.join(" "), member["text"].as_str().unwrap(), "text is the sentences' text");
+    }
+    assert_ne!(row["class"], "single");
+}
+
+#[test]
+fn issue_13_three_outlets_telling_one_event_with_different_verbs_and_details_give_one_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("diff.json");
+    storydiff()
+        .args(["diff", "tests/fixtures/diff/three-outlets-one-event.jsonl", "--color", "never", "--json"])
+        .arg(&json)
+        .assert()
+        .success();
+    let diff: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let leads = [
+        "ran aground on a sandbank off the port of Hallby",
+        "struck a sandbank just outside Hallby harbour",
+        "became stuck on a sandbank near Hallby",
+    ];
+    let rows: Vec<&Value> = leads.iter().flat_map(|lead| rows_with(&diff, lead)).collect();
+    assert_eq!(rows.len(), 3, "each lead is in a row");
+    assert!(rows.iter().all(|r| r["id"] == rows[0]["id"]), "the three leads share one row: {rows:#?}");
+    assert_eq!(rows[0]["members"].as_array().unwrap().len(), 3);
+    assert_ne!(rows[0]["class"], "single", "{:#}", rows[0]);
+    let shares = rows_with(&diff, "shares fell 3 percent");
+    assert_eq!(shares[0]["class"], "single", "a detail only one outlet has stays on its own");
+}
+
+#[test]
+fn issue_13_headlines_take_part_like_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("diff.json");
+    storydiff()
+        .args(["diff", "tests/fixtures/diff/three-outlets-one-event.jsonl", "--color", "never", "--json"])
+        .arg(&json)
+        .assert()
+        .success();
+    let diff: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let headlines: Vec<&Value> = diff["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["members"].as_array().unwrap())
+        .flat_map(|m| m["sentences"].as_array().unwrap())
+        .filter(|s| s["headline"] == true)
+        .collect();
+    assert_eq!(headlines.len(), 3, "every headline is in a row, marked: {headlines:?}");
+    let rows = rows_with(&diff, "Island ferry runs aground off Hallby");
+    assert!(rows[0]["members"].as_array().unwrap().len() >= 2, "the headline is aligned: {:#}", rows[0]);
 }

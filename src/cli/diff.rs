@@ -67,7 +67,8 @@ pub struct DiffArgs {
 pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
     let model = match &args.fact_model {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             FactModel::from_json(&text).with_context(|| format!("{}", path.display()))?
         }
         None => FactModel::shipped().clone(),

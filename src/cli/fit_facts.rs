@@ -27,6 +27,9 @@ pub struct FitFactsArgs {
     /// Write the fitted model here as JSON (`diff --fact-model` reads it; src/diff/fact_model.json ships).
     #[arg(long, value_name = "FILE")]
     pub write_model: Option<PathBuf>,
+    /// Write every example as a TSV row (topic, label, features) for study outside storydiff.
+    #[arg(long, value_name = "FILE")]
+    pub dump: Option<PathBuf>,
 }
 
 pub fn run(args: &FitFactsArgs, out: &mut dyn Write) -> Result<u8> {
@@ -46,12 +49,25 @@ pub fn run(args: &FitFactsArgs, out: &mut dyn Write) -> Result<u8> {
     let paths = [args.docs.display().to_string()];
     let (ingested, _, _) = crate::pipeline::prepare(&paths, &crate::ingest::FieldMap::default());
     let examples = examples(&ingested.articles, &story_of, &gold);
-    let cv = cross_validate(&examples, args.folds);
-    writeln!(
+    if let Some(path) = &args.dump {
+        super::write_file(path, |w| {
+            writeln!(w, "topic\tlabel\t{}", crate::diff::facts::FACT_FEATURE_NAMES.join("\t"))?;
+            for ((f, l), t) in examples.features.iter().zip(&examples.labels).zip(&examples.topics) {
+                let values: Vec<String> = f.iter().map(|v| format!("{v:.5}")).collect();
+                writeln!(w, "{t}\t{}\t{}", u8::from(*l), values.join("\t"))?;
+            }
+            Ok(())
+        })?;
+    }
+    // A fit without one fold's topics is itself part of a cross-validation run (scripts/eval_diff_cv.sh).
+    let cv = if args.holdout_fold.is_some() { None } else { Some(cross_validate(&examples, args.folds)) };
+    if let Some(cv) = &cv {
+        writeln!(
         out,
-        "pairs {} (same event {}); {}-fold by topic: accuracy {:.4}, average precision {:.4}",
-        cv.pairs, cv.positives, args.folds, cv.accuracy, cv.average_precision
+        "pairs {} (same event {}); {}-fold by topic: accuracy {:.4}, average precision {:.4} (pair stage alone {:.4})",
+        cv.pairs, cv.positives, args.folds, cv.accuracy, cv.average_precision, cv.pair_stage_average_precision
     )?;
+    }
     if let Some(path) = &args.write_model {
         let folds = args.folds;
         let holdout = args.holdout_fold;
@@ -59,16 +75,19 @@ pub fn run(args: &FitFactsArgs, out: &mut dyn Write) -> Result<u8> {
         let mut topics: Vec<&str> = story_of.values().map(|s| topic_of(s)).filter(|t| keep(t)).collect();
         topics.sort_by_key(|t| (t.parse::<usize>().unwrap_or(usize::MAX), t.to_string()));
         topics.dedup();
+        let scores = cv.map_or(String::new(), |cv| {
+            format!(
+                "; pairs cross-validated by topic ({folds} folds): accuracy {:.4}, average precision {:.4}",
+                cv.accuracy, cv.average_precision
+            )
+        });
         let provenance = format!(
-            "storydiff fit-facts {} --gold {}{} --link-threshold {}: topics {}; pairs cross-validated by topic \
-             ({folds} folds): accuracy {:.4}, average precision {:.4}",
+            "storydiff fit-facts {} --gold {}{} --link-threshold {}: topics {}{scores}",
             args.docs.display(),
             args.gold.display(),
             holdout.map(|f| format!(" --folds {folds} --holdout-fold {f}")).unwrap_or_default(),
             args.link_threshold,
             topics.join(","),
-            cv.accuracy,
-            cv.average_precision
         );
         let model = fit(&examples, keep, args.link_threshold, provenance);
         super::write_file(path, |w| {

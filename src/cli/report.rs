@@ -182,10 +182,12 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
         )?;
         writeln!(
             out,
-            "fact rows {}: verbatim {:.1}%, paraphrase {:.1}%, single {:.1}%; quotes {}; disagreements {}",
+            "fact rows {}: verbatim {:.1}%, paraphrase {:.1}%, retold {:.1}%, single {:.1}%; quotes {}; \
+             disagreements {}",
             stats.rows,
             100.0 * class(RowClass::Verbatim),
             100.0 * class(RowClass::Paraphrase),
+            100.0 * class(RowClass::Retold),
             100.0 * class(RowClass::Single),
             stats.quotes,
             stats.disagreements

@@ -25,7 +25,7 @@ pub const MIN_SHARED_WORDS: usize = 3;
 
 /// The same holds for length: in every MSRP pair the shorter sentence has at least 0.52 of the longer one's words
 /// (1st percentile 0.63). Pairs further apart in length are outside what the model has seen; an outlet that
-/// splits a fact over two sentences is handled by [`attach_continuations`] instead.
+/// splits a fact over two sentences is handled by [`attach_second_sentences`] instead.
 pub const MIN_LENGTH_RATIO: f64 = 0.5;
 
 /// Whether the same-fact model speaks for this pair at all (see [`MIN_SHARED_WORDS`], [`MIN_LENGTH_RATIO`]).
@@ -45,6 +45,13 @@ pub fn domain_score(lhs: &[Word], rhs: &[Word], idf: &Idf) -> f64 {
     }
 }
 
+/// Whether a group may hold these sentences while rows are formed: one sentence per article.
+fn one_per_article(units: &[Unit]) -> bool {
+    let mut articles: Vec<usize> = units.iter().map(|u| u.article).collect();
+    articles.sort_unstable();
+    articles.windows(2).all(|w| w[0] != w[1])
+}
+
 /// Whether a group may hold these sentences: at most [`MAX_SENTENCES_PER_ARTICLE`] per article, and two
 /// sentences of one article are adjacent or one of them is its headline.
 fn allowed(units: &[Unit], story: &FactStory) -> bool {
@@ -55,7 +62,9 @@ fn allowed(units: &[Unit], story: &FactStory) -> bool {
     by_article.iter_mut().all(|(&article, sentences)| {
         sentences.sort_unstable();
         sentences.len() <= MAX_SENTENCES_PER_ARTICLE
-            && sentences.windows(2).all(|w| w[1] == w[0] + 1 || story.is_headline(Unit { article, sentence: w[0] }))
+            && sentences
+                .windows(2)
+                .all(|w| w[1] == w[0] + 1 || story.is_headline(Unit { article, sentence: w[0] }))
     })
 }
 
@@ -106,15 +115,13 @@ fn swap_if_better(
 /// (unscored pairs counting 0) stays at the model's link threshold or above: the mean is the expected share of
 /// right pairs in the merged row, so a row cannot grow by chaining through one good pair.
 /// Deterministic: edges are taken by falling score, ties by position.
-pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> Vec<Vec<Unit>> {
+pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> Alignment {
     let link_threshold = model.link_threshold;
     let mut edges: Vec<Edge> =
         story.scored_pairs(model).into_iter().map(|(lhs, rhs, score)| Edge { lhs, rhs, score }).collect();
     let scores: HashMap<(Unit, Unit), f64> = edges.iter().map(|e| ((e.lhs, e.rhs), e.score)).collect();
-    let score_of = |a: Unit, b: Unit| -> f64 {
-        let key = if a < b { (a, b) } else { (b, a) };
-        scores.get(&key).copied().unwrap_or(0.0)
-    };
+    let alignment = Alignment { groups: Vec::new(), scores };
+    let score_of = |a: Unit, b: Unit| alignment.score(a, b);
     edges.retain(|e| e.score >= link_threshold);
     edges.sort_by(|a, b| b.score.total_cmp(&a.score).then((a.lhs, a.rhs).cmp(&(b.lhs, b.rhs))));
 
@@ -133,7 +140,7 @@ pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> 
             continue;
         }
         let merged: Vec<Unit> = groups[lhs_group].iter().chain(&groups[rhs_group]).copied().collect();
-        if !allowed(&merged, story) {
+        if !one_per_article(&merged) {
             swap_if_better(&mut groups, &mut group_of, edge, &score_of, link_threshold);
             continue;
         }
@@ -156,8 +163,75 @@ pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> 
         groups[keep].extend(moved);
         groups[keep].sort_unstable();
     }
+    attach_second_sentences(&mut groups, story, &score_of, link_threshold);
     groups.retain(|g| !g.is_empty());
-    groups
+    Alignment { groups, ..alignment }
+}
+
+/// An article may tell a row's fact in two sentences: its headline and a body sentence, or two adjacent
+/// sentences. A sentence left on its own joins the row its article's headline or neighbouring sentence is in when
+/// its mean probability against the row's other articles reaches the link threshold and, for a body sentence,
+/// that of the article's sentence already there. Rows are formed with one sentence per article first, so a
+/// row gains a second sentence of an article only as a split fact, never by the linkage gluing neighbours.
+fn attach_second_sentences(
+    groups: &mut [Vec<Unit>],
+    story: &FactStory,
+    score_of: &impl Fn(Unit, Unit) -> f64,
+    link_threshold: f64,
+) {
+    let alone: HashMap<Unit, usize> =
+        groups.iter().enumerate().filter(|(_, g)| g.len() == 1).map(|(i, g)| (g[0], i)).collect();
+    let mut taken: std::collections::HashSet<Unit> = std::collections::HashSet::new();
+    for index in 0..groups.len() {
+        if groups[index].len() < 2 {
+            continue;
+        }
+        let members = groups[index].clone();
+        for &member in &members {
+            let mean = |unit: Unit| mean_to(unit, &members, score_of);
+            let own = mean(member);
+            let mut options: Vec<Unit> = [member.sentence.checked_sub(1), Some(member.sentence + 1), Some(0)]
+                .into_iter()
+                .flatten()
+                .map(|sentence| Unit { article: member.article, sentence })
+                .filter(|u| *u != member && alone.contains_key(u) && !taken.contains(u))
+                .filter(|u| {
+                    let mut pair = [member, *u];
+                    pair.sort_unstable();
+                    allowed(&pair, story)
+                })
+                .collect();
+            options.sort_unstable();
+            options.dedup();
+            let best = options
+                .into_iter()
+                .map(|u| (mean(u), u))
+                // A headline sums up its article's fact, so it need not state it as fully as the body sentence.
+                .filter(|(score, u)| *score >= link_threshold && (*score >= own || story.is_headline(*u)))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            if let Some((_, unit)) = best {
+                taken.insert(unit);
+                groups[alone[&unit]].clear();
+                groups[index].push(unit);
+                groups[index].sort_unstable();
+            }
+        }
+    }
+}
+
+/// The fact rows of a story, as groups of sentences, and the probability of every scored sentence pair.
+pub struct Alignment {
+    pub groups: Vec<Vec<Unit>>,
+    scores: HashMap<(Unit, Unit), f64>,
+}
+
+impl Alignment {
+    /// The fact model's probability that two sentences of two articles tell one fact (0 for pairs sharing no
+    /// word or sense, which are not scored).
+    pub fn score(&self, lhs: Unit, rhs: Unit) -> f64 {
+        let key = if lhs < rhs { (lhs, rhs) } else { (rhs, lhs) };
+        self.scores.get(&key).copied().unwrap_or(0.0)
+    }
 }
 
 #[cfg(test)]
@@ -182,26 +256,35 @@ mod tests {
                 "Vladimir Putin has called off a visit to Paris planned for next week.",
                 "Shares in Tokyo rose on Tuesday.",
             ],
+            &[
+                "Putin scrapped his trip to Paris, the Kremlin said.",
+                "The Russian veto of the Security Council draft on Aleppo angered France.",
+            ],
         ]);
         let idf = Idf::from_sentences(words.iter().flatten().map(Vec::as_slice));
-        let groups = group(&words, &idf, 0.5);
+        let fact_story = FactStory::new(&words, &[false, false, false], &idf);
+        let groups = group(&fact_story, &words, FactModel::shipped()).groups;
         let visit = Unit { article: 0, sentence: 0 };
         let veto = Unit { article: 0, sentence: 1 };
         let group_with = |u: Unit| groups.iter().find(|g| g.contains(&u)).unwrap().clone();
-        assert_eq!(group_with(visit), vec![visit, Unit { article: 1, sentence: 1 }]);
-        assert_eq!(group_with(veto), vec![veto, Unit { article: 1, sentence: 0 }]);
+        assert!(group_with(visit).contains(&Unit { article: 1, sentence: 1 }), "{groups:?}");
+        assert!(group_with(veto).contains(&Unit { article: 1, sentence: 0 }), "{groups:?}");
+        assert!(!group_with(visit).contains(&Unit { article: 1, sentence: 0 }), "no chaining: {groups:?}");
         assert_eq!(group_with(Unit { article: 0, sentence: 2 }).len(), 1);
-        assert_eq!(groups.len(), 4);
+        assert_eq!(group_with(Unit { article: 1, sentence: 2 }).len(), 1);
     }
 
     #[test]
-    fn groups_respect_the_per_outlet_limit_and_adjacency() {
-        assert!(allowed(&[Unit { article: 0, sentence: 3 }, Unit { article: 0, sentence: 4 }]));
-        assert!(!allowed(&[Unit { article: 0, sentence: 3 }, Unit { article: 0, sentence: 5 }]));
-        assert!(!allowed(&[
-            Unit { article: 0, sentence: 3 },
-            Unit { article: 0, sentence: 4 },
-            Unit { article: 0, sentence: 5 }
-        ]));
+    fn groups_respect_the_per_article_limit_adjacency_and_headlines() {
+        let words = story(&[&["Headline here.", "One.", "Two.", "Three."], &["Other."]]);
+        let idf = Idf::from_sentences(words.iter().flatten().map(Vec::as_slice));
+        let fact_story = FactStory::new(&words, &[true, false], &idf);
+        let unit = |sentence| Unit { article: 0, sentence };
+        assert!(allowed(&[unit(1), unit(2)], &fact_story), "adjacent sentences");
+        assert!(allowed(&[unit(0), unit(3)], &fact_story), "the headline and any body sentence");
+        assert!(!allowed(&[unit(1), unit(3)], &fact_story), "not adjacent");
+        assert!(!allowed(&[unit(1), unit(2), unit(3)], &fact_story), "three");
+        assert!(!one_per_article(&[unit(1), unit(2)]));
+        assert!(one_per_article(&[unit(1), Unit { article: 1, sentence: 0 }]));
     }
 }

@@ -6,9 +6,12 @@
 //! chain (`pairs.tsv`), otherwise not (the same story's other events, and the other story of the topic).
 
 use super::calibrate::{fit_logistic, Logistic};
-use super::facts::{FactFeatures, FactModel, FactStory, Unit, FACT_FEATURE_NAMES};
-use super::prepare_story;
+use super::facts::{
+    ContextTable, FactFeatures, FactModel, FactStory, Logit, Unit, CONTEXT_FEATURE_NAMES, FACT_FEATURE_NAMES,
+};
+use super::{prepare_story, PreparedStory};
 use crate::article::Article;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -39,7 +42,8 @@ pub struct Gold {
 }
 
 fn read(path: &Path) -> Result<String, GoldError> {
-    std::fs::read_to_string(path).map_err(|source| GoldError::Read { path: path.display().to_string(), source })
+    std::fs::read_to_string(path)
+        .map_err(|source| GoldError::Read { path: path.display().to_string(), source })
 }
 
 /// Words as the gold scorer compares them: lowercase letters and digits, clitics joined ("don't" -> "dont").
@@ -70,7 +74,8 @@ impl Gold {
         for (index, line) in read(&path)?.lines().enumerate().skip(1) {
             let fields: Vec<&str> = line.split('\t').collect();
             let parse = |i: usize| fields.get(i).and_then(|f| f.parse::<usize>().ok());
-            let (Some(a), Some(sa), Some(b), Some(sb)) = (fields.first(), parse(1), fields.get(2), parse(3)) else {
+            let (Some(a), Some(sa), Some(b), Some(sb)) = (fields.first(), parse(1), fields.get(2), parse(3))
+            else {
                 return Err(GoldError::Line {
                     path: path.display().to_string(),
                     line: index + 1,
@@ -115,25 +120,37 @@ impl Gold {
     }
 
     fn same_event(&self, lhs: (&str, &[usize]), rhs: (&str, &[usize])) -> bool {
-        lhs.1.iter().any(|&a| rhs.1.iter().any(|&b| self.pairs.contains(&(lhs.0.to_string(), a, rhs.0.to_string(), b))))
+        lhs.1.iter().any(|&a| {
+            rhs.1.iter().any(|&b| self.pairs.contains(&(lhs.0.to_string(), a, rhs.0.to_string(), b)))
+        })
     }
 }
 
-/// Labelled sentence pairs with their features, and the topic each came from.
-#[derive(Debug, Default)]
-pub struct Examples {
+/// Labelled sentence pairs with their features, and the topic and story context each came from.
+pub struct Examples<'a> {
+    /// Every story, then every topic, prepared as the diff prepares it.
+    pub contexts: Vec<PreparedStory<'a>>,
+    pub context: Vec<usize>,
+    pub pairs: Vec<(Unit, Unit)>,
     pub features: Vec<FactFeatures>,
     pub labels: Vec<bool>,
     pub topics: Vec<String>,
 }
+
+/// A sentence pair of a story, its features and whether it tells one event.
+type LabelledPair = ((Unit, Unit), FactFeatures, bool);
 
 /// The topic of an ECB+ story id ("12_ecbplus" -> "12").
 pub fn topic_of(story: &str) -> &str {
     story.split('_').next().unwrap_or(story)
 }
 
-/// Examples from every story (`by_story`) and every topic diffed whole, for the articles whose story is known.
-pub fn examples(articles: &[Article], story_of: &HashMap<String, String>, gold: &Gold) -> Examples {
+/// Examples from every story and every topic diffed whole, for the articles whose story is known.
+pub fn examples<'a>(
+    articles: &'a [Article],
+    story_of: &HashMap<String, String>,
+    gold: &Gold,
+) -> Examples<'a> {
     let mut stories: BTreeMap<String, Vec<&Article>> = BTreeMap::new();
     let mut topics: BTreeMap<String, Vec<&Article>> = BTreeMap::new();
     for article in articles {
@@ -142,56 +159,119 @@ pub fn examples(articles: &[Article], story_of: &HashMap<String, String>, gold: 
             topics.entry(topic_of(story).to_string()).or_default().push(article);
         }
     }
-    let mut out = Examples::default();
-    for group in stories.values().chain(topics.values()) {
-        let prepared = prepare_story(group);
-        let story = FactStory::new(&prepared.words, &prepared.headlines, &prepared.idf);
-        let mapped: Vec<Vec<Vec<usize>>> = prepared
-            .articles
-            .iter()
-            .zip(&prepared.split)
-            .map(|(a, body)| body.sentences.iter().map(|s| gold.map(&a.doc_id, &s.text)).collect())
-            .collect();
-        let topic = topic_of(&story_of[&prepared.articles[0].doc_id]).to_string();
-        for (lhs_article, lhs_sentences) in mapped.iter().enumerate() {
-            for (rhs_article, rhs_sentences) in mapped.iter().enumerate().skip(lhs_article + 1) {
-                let (lhs_doc, rhs_doc) =
-                    (&prepared.articles[lhs_article].doc_id, &prepared.articles[rhs_article].doc_id);
-                for (l, lhs_gold) in lhs_sentences.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
-                    for (r, rhs_gold) in rhs_sentences.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
-                        let lhs = Unit { article: lhs_article, sentence: l };
-                        let rhs = Unit { article: rhs_article, sentence: r };
-                        out.features.push(story.features(lhs, rhs));
-                        out.labels.push(gold.same_event((lhs_doc, lhs_gold), (rhs_doc, rhs_gold)));
-                        out.topics.push(topic.clone());
+    let groups: Vec<&Vec<&Article>> = stories.values().chain(topics.values()).collect();
+    let per_group: Vec<(PreparedStory<'a>, Vec<LabelledPair>)> = groups
+        .par_iter()
+        .map(|group| {
+            let prepared = prepare_story(group);
+            let story = FactStory::new(&prepared.words, &prepared.headlines, &prepared.idf);
+            let mapped: Vec<Vec<Vec<usize>>> = prepared
+                .articles
+                .iter()
+                .zip(&prepared.split)
+                .map(|(a, body)| body.sentences.iter().map(|s| gold.map(&a.doc_id, &s.text)).collect())
+                .collect();
+            let mut found = Vec::new();
+            for (lhs_article, lhs_sentences) in mapped.iter().enumerate() {
+                for (rhs_article, rhs_sentences) in mapped.iter().enumerate().skip(lhs_article + 1) {
+                    let (lhs_doc, rhs_doc) =
+                        (&prepared.articles[lhs_article].doc_id, &prepared.articles[rhs_article].doc_id);
+                    for (l, lhs_gold) in lhs_sentences.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
+                        for (r, rhs_gold) in rhs_sentences.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
+                            let lhs = Unit { article: lhs_article, sentence: l };
+                            let rhs = Unit { article: rhs_article, sentence: r };
+                            let label = gold.same_event((lhs_doc, lhs_gold), (rhs_doc, rhs_gold));
+                            found.push(((lhs, rhs), story.features(lhs, rhs), label));
+                        }
                     }
                 }
             }
+            drop(story);
+            (prepared, found)
+        })
+        .collect();
+    let mut out = Examples {
+        contexts: Vec::new(),
+        context: Vec::new(),
+        pairs: Vec::new(),
+        features: Vec::new(),
+        labels: Vec::new(),
+        topics: Vec::new(),
+    };
+    for (prepared, found) in per_group {
+        let topic = topic_of(&story_of[&prepared.articles[0].doc_id]).to_string();
+        for (pair, features, label) in found {
+            out.context.push(out.contexts.len());
+            out.pairs.push(pair);
+            out.features.push(features);
+            out.labels.push(label);
+            out.topics.push(topic.clone());
         }
+        out.contexts.push(prepared);
     }
     out
 }
 
-/// Fits the fact model on the examples whose topic passes `keep`.
-pub fn fit(examples: &Examples, keep: impl Fn(&str) -> bool, link_threshold: f64, provenance: String) -> FactModel {
-    let (rows, labels): (Vec<Vec<f64>>, Vec<bool>) = examples
-        .features
-        .iter()
-        .zip(&examples.labels)
-        .zip(&examples.topics)
-        .filter(|(_, topic)| keep(topic))
-        .map(|((f, l), _)| (f.to_vec(), *l))
+fn logit(rows: &[Vec<f64>], labels: &[bool], names: &[&str]) -> Logit {
+    let Logistic { means, scales, weights, bias } = fit_logistic(rows, labels, L2_PENALTY);
+    Logit { features: names.iter().map(|s| s.to_string()).collect(), means, scales, weights, bias }
+}
+
+/// Fits the fact model on the examples whose topic passes `keep`: the pair model first, then the context model
+/// on the pair model's probabilities over each example's whole story.
+pub fn fit(
+    examples: &Examples,
+    keep: impl Fn(&str) -> bool,
+    link_threshold: f64,
+    provenance: String,
+) -> FactModel {
+    let kept: Vec<usize> = (0..examples.labels.len()).filter(|&i| keep(&examples.topics[i])).collect();
+    let labels: Vec<bool> = kept.iter().map(|&i| examples.labels[i]).collect();
+    let rows: Vec<Vec<f64>> = kept.iter().map(|&i| examples.features[i].to_vec()).collect();
+    let pair = logit(&rows, &labels, &FACT_FEATURE_NAMES);
+    let neutral = Logit {
+        features: CONTEXT_FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
+        means: vec![0.0; CONTEXT_FEATURE_NAMES.len()],
+        scales: vec![1.0; CONTEXT_FEATURE_NAMES.len()],
+        weights: vec![0.0; CONTEXT_FEATURE_NAMES.len()],
+        bias: 0.0,
+    };
+    let mut model = FactModel { provenance, pair, context: neutral, link_threshold };
+    let context_rows = context_features(examples, &model, &kept);
+    let (rows, labels): (Vec<Vec<f64>>, Vec<bool>) = context_rows
+        .into_iter()
+        .zip(&kept)
+        .filter_map(|(row, &i)| row.map(|r| (r.to_vec(), examples.labels[i])))
         .unzip();
-    let Logistic { means, scales, weights, bias } = fit_logistic(&rows, &labels, L2_PENALTY);
-    FactModel {
-        provenance,
-        features: FACT_FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
-        means,
-        scales,
-        weights,
-        bias,
-        link_threshold,
-    }
+    model.context = logit(&rows, &labels, &CONTEXT_FEATURE_NAMES);
+    model
+}
+
+/// The context features of the chosen examples under a model's pair stage.
+fn context_features(
+    examples: &Examples,
+    model: &FactModel,
+    chosen: &[usize],
+) -> Vec<Option<[f64; CONTEXT_FEATURE_NAMES.len()]>> {
+    let mut needed: Vec<usize> = chosen.iter().map(|&i| examples.context[i]).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let tables: HashMap<usize, ContextTable> = needed
+        .par_iter()
+        .map(|&c| {
+            let prepared = &examples.contexts[c];
+            let story = FactStory::new(&prepared.words, &prepared.headlines, &prepared.idf);
+            (c, ContextTable::new(&story.pair_probabilities(model), prepared.words.len()))
+        })
+        .collect();
+    chosen
+        .par_iter()
+        .map(|&i| {
+            let (lhs, rhs) = examples.pairs[i];
+            let table = &tables[&examples.context[i]];
+            table.features(lhs, rhs, model.pair_probability(&examples.features[i]))
+        })
+        .collect()
 }
 
 /// Pair accuracy and average precision of models fitted without each fold's topics, scored on those topics.
@@ -201,25 +281,16 @@ pub struct PairScores {
     pub positives: usize,
     pub accuracy: f64,
     pub average_precision: f64,
+    /// The same for the pair stage alone.
+    pub pair_stage_average_precision: f64,
 }
 
 /// The fold of a topic: topics are numbered, and topic t goes to fold t mod `folds`.
 pub fn fold_of(topic: &str, folds: usize) -> usize {
-    topic.parse::<usize>().map_or_else(|_| topic.len(), |t| t) % folds.max(1)
+    topic.parse::<usize>().unwrap_or(topic.len()) % folds.max(1)
 }
 
-pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
-    let mut scored: Vec<(f64, bool)> = Vec::with_capacity(examples.labels.len());
-    for fold in 0..folds {
-        let model = fit(examples, |t| fold_of(t, folds) != fold, 0.5, String::new());
-        for ((f, &label), topic) in examples.features.iter().zip(&examples.labels).zip(&examples.topics) {
-            if fold_of(topic, folds) == fold {
-                scored.push((model.probability(f), label));
-            }
-        }
-    }
-    let positives = scored.iter().filter(|(_, l)| *l).count();
-    let correct = scored.iter().filter(|(p, l)| (*p >= 0.5) == *l).count();
+fn average_precision(scored: &mut [(f64, bool)]) -> f64 {
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let (mut hits, mut sum) = (0usize, 0.0);
     for (rank, (_, label)) in scored.iter().enumerate() {
@@ -228,10 +299,30 @@ pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
             sum += hits as f64 / (rank + 1) as f64;
         }
     }
+    sum / hits.max(1) as f64
+}
+
+pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
+    let mut scored: Vec<(f64, bool)> = Vec::with_capacity(examples.labels.len());
+    let mut pair_scored: Vec<(f64, bool)> = Vec::with_capacity(examples.labels.len());
+    for fold in 0..folds {
+        let model = fit(examples, |t| fold_of(t, folds) != fold, 0.5, String::new());
+        let held: Vec<usize> =
+            (0..examples.labels.len()).filter(|&i| fold_of(&examples.topics[i], folds) == fold).collect();
+        let context = context_features(examples, &model, &held);
+        for (&i, context) in held.iter().zip(context) {
+            let pair = model.pair_probability(&examples.features[i]);
+            scored.push((model.context_probability(pair, context), examples.labels[i]));
+            pair_scored.push((pair, examples.labels[i]));
+        }
+    }
+    let positives = scored.iter().filter(|(_, l)| *l).count();
+    let correct = scored.iter().filter(|(p, l)| (*p >= 0.5) == *l).count();
     PairScores {
         pairs: scored.len(),
         positives,
         accuracy: correct as f64 / scored.len().max(1) as f64,
-        average_precision: sum / positives.max(1) as f64,
+        average_precision: average_precision(&mut scored),
+        pair_stage_average_precision: average_precision(&mut pair_scored),
     }
 }

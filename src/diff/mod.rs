@@ -1,8 +1,9 @@
 //! Diff: within one story, line up the sentences that state the same fact across outlets.
 //!
 //! [`sentences`] splits headlines and bodies, [`tokens`] reads their words, [`same_fact`] scores paraphrases,
-//! [`facts`] scores whether two sentences tell one event (fitted by [`fit`]), [`align`] groups them into fact rows, [`words`] shows the wording each outlet chose, [`disagree`] flags numbers, days and
-//! names that differ, and [`quotes`] compares who is quoted saying what.
+//! [`facts`] scores whether two sentences tell one event (fitted by [`fit`]), [`align`] groups them into fact
+//! rows, [`words`] shows the wording each outlet chose, [`disagree`] flags numbers, days and names that differ,
+//! and [`quotes`] compares who is quoted saying what.
 
 pub mod align;
 pub mod calibrate;
@@ -18,8 +19,8 @@ pub mod words;
 
 use crate::article::Article;
 use disagree::Disagreement;
-use quotes::QuoteGroup;
 use facts::{FactModel, FactStory, Unit};
+use quotes::QuoteGroup;
 use same_fact::Idf;
 use sentences::Sentence;
 use std::collections::BTreeMap;
@@ -189,6 +190,13 @@ pub fn prepare_story<'a>(articles: &[&'a Article]) -> PreparedStory<'a> {
     PreparedStory { articles, split, words, headlines, idf, not_compared }
 }
 
+impl StoryDiff {
+    /// Whether a row member's text opens with its article's headline.
+    pub fn opens_with_headline(&self, member: &RowMember) -> bool {
+        member.sentences.first().is_some_and(|&s| self.articles[member.article].sentences[s].headline)
+    }
+}
+
 /// Diffs the articles of one story with the shipped fact model.
 pub fn diff_story(articles: &[&Article]) -> StoryDiff {
     diff_story_with(articles, FactModel::shipped())
@@ -199,7 +207,8 @@ pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
     let prepared = prepare_story(articles);
     let PreparedStory { articles, split, words, headlines, idf, not_compared } = &prepared;
     let story = FactStory::new(words, headlines, idf);
-    let groups = align::group(&story, words, model);
+    let alignment = align::group(&story, words, model);
+    let groups = &alignment.groups;
 
     let diff_articles: Vec<DiffArticle> = articles
         .iter()
@@ -227,7 +236,7 @@ pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
     let mut rows: Vec<(f64, Unit, FactRow)> = groups
         .iter()
         .map(|group| {
-            let row = build_row(group, &diff_articles, &story, words, reference, model);
+            let row = build_row(group, &diff_articles, &story, &alignment, words, reference);
             let first = group
                 .iter()
                 .map(|u| (u.sentence as f64 / diff_articles[u.article].sentences.len().max(1) as f64, *u))
@@ -244,8 +253,11 @@ pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
         .iter()
         .enumerate()
         .flat_map(|(a, body)| {
-            let texts: Vec<String> =
-                body.sentences.iter().map(|s| if s.headline { String::new() } else { s.text.clone() }).collect();
+            let texts: Vec<String> = body
+                .sentences
+                .iter()
+                .map(|s| if s.headline { String::new() } else { s.text.clone() })
+                .collect();
             quotes::extract(a, &texts)
         })
         .collect();
@@ -274,9 +286,9 @@ fn build_row(
     group: &[Unit],
     articles: &[DiffArticle],
     story: &FactStory,
+    alignment: &align::Alignment,
     words: &[Vec<Vec<Word>>],
     reference: usize,
-    model: &FactModel,
 ) -> FactRow {
     let mut by_article: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for unit in group {
@@ -299,9 +311,7 @@ fn build_row(
         lhs.iter()
             .flat_map(|&l| sentences.iter().map(move |&r| (l, r)))
             .map(|(l, r)| {
-                let lhs = Unit { article: row_reference, sentence: l };
-                let rhs = Unit { article, sentence: r };
-                model.probability(&story.features(lhs, rhs))
+                alignment.score(Unit { article: row_reference, sentence: l }, Unit { article, sentence: r })
             })
             .fold(0.0, f64::max)
     };

@@ -127,7 +127,11 @@ pub fn split_article(title: Option<&str>, paragraphs: &[String]) -> SplitBody {
     let title = title.map(str::trim).filter(|t| !t.is_empty());
     let squeeze = |text: &str| -> String { text.chars().filter(|c| c.is_alphanumeric()).collect::<String>() };
     let Some(title) = title else { return body };
-    if body.sentences.first().is_some_and(|first| squeeze(&first.text).to_lowercase() == squeeze(title).to_lowercase()) {
+    if body
+        .sentences
+        .first()
+        .is_some_and(|first| squeeze(&first.text).to_lowercase() == squeeze(title).to_lowercase())
+    {
         return body;
     }
     for sentence in &mut body.sentences {

@@ -18,7 +18,7 @@ th { background: #f4f4f6; position: sticky; top: 0; }
 .facts td.ref { background: #fbfbf2; }
 ins { background: #d7f5dd; text-decoration: none; } del { background: #fde0e0; color: #8a1f1f; }
 .badge { display: inline-block; padding: 0 .4rem; border-radius: .6rem; font-size: .8rem; color: #fff; }
-.verbatim { background: #6b5fbf; } .paraphrase { background: #2f8f5b; } .single { background: #b7791f; } .missing { background: #e4e4e8; }
+.verbatim { background: #6b5fbf; } .paraphrase { background: #2f8f5b; } .retold { background: #2b6cb0; } .single { background: #b7791f; } .missing { background: #e4e4e8; }
 .strip { border-collapse: separate; border-spacing: 2px; } .strip td { width: .9rem; height: .9rem; padding: 0; border: 0; }
 .strip th { background: none; border: 0; font-weight: normal; white-space: nowrap; position: static; }
 .strip a { display: block; width: 100%; height: 100%; }
@@ -73,13 +73,14 @@ pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write
     let count = |class| s.rows_by_class.get(&class).copied().unwrap_or(0);
     writeln!(
         out,
-        "<p class=\"muted\">{} articles &middot; {} sentences &middot; {} facts: {} verbatim, {} paraphrase, {} single \
-         &middot; {} quotes</p>",
+        "<p class=\"muted\">{} articles &middot; {} sentences &middot; {} facts: {} verbatim, {} paraphrase, {} retold, \
+         {} single &middot; {} quotes</p>",
         s.articles,
         s.sentences,
         s.rows,
         count(RowClass::Verbatim),
         count(RowClass::Paraphrase),
+        count(RowClass::Retold),
         count(RowClass::Single),
         s.quotes
     )?;
@@ -112,7 +113,7 @@ pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write
 
     writeln!(out, "<h2>Coverage</h2>\n<p class=\"muted\">One square per fact, in reading order: \
         <span class=\"badge verbatim\">verbatim</span> <span class=\"badge paraphrase\">paraphrase</span> \
-        <span class=\"badge single\">single</span> <span class=\"badge missing\" style=\"color:#555\">not carried</span></p>")?;
+        <span class=\"badge retold\">retold</span> <span class=\"badge single\">single</span> <span class=\"badge missing\" style=\"color:#555\">not carried</span></p>")?;
     writeln!(out, "<div class=\"wrap\"><table class=\"strip\">")?;
     for (index, label) in labels.iter().enumerate() {
         write!(out, "<tr><th>{}</th>", text(label))?;
@@ -145,7 +146,12 @@ pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write
                     } else {
                         ""
                     };
-                    write!(out, "<td{class}>{}</td>", member_html(member))?;
+                    let headline = if diff.opens_with_headline(member) {
+                        "<span class=\"muted\">headline:</span> "
+                    } else {
+                        ""
+                    };
+                    write!(out, "<td{class}>{headline}{}</td>", member_html(member))?;
                 }
                 None => write!(out, "<td class=\"gap\">&mdash;</td>")?,
             }

@@ -29,7 +29,14 @@ pub fn diff_json_value(diff: &StoryDiff) -> Value {
                     let sentences: Vec<Value> = m
                         .sentences
                         .iter()
-                        .map(|&s| json!({"index": s, "text": diff.articles[m.article].sentences[s].text}))
+                        .map(|&s| {
+                            let sentence = &diff.articles[m.article].sentences[s];
+                            if sentence.headline {
+                                json!({"index": s, "text": sentence.text, "headline": true})
+                            } else {
+                                json!({"index": s, "text": sentence.text})
+                            }
+                        })
                         .collect();
                     let choices: Vec<Value> =
                         m.choices.iter().map(|(lhs, rhs)| json!({"reference": lhs, "outlet": rhs})).collect();
@@ -42,6 +49,7 @@ pub fn diff_json_value(diff: &StoryDiff) -> Value {
                         "doc_id": id(m.article), "outlet": outlet(m.article), "sentences": sentences,
                         "text": m.text, "word_diff": m.segments, "word_choices": choices,
                         "disagreements": disagreements, "score": (m.score * 1000.0).round() / 1000.0,
+                        "paraphrase_score": (m.paraphrase_score * 1000.0).round() / 1000.0,
                         "verbatim_with": m.verbatim_with.iter().map(|&a| id(a)).collect::<Vec<_>>(),
                     })
                 })

