@@ -334,7 +334,7 @@ impl<'a> FactStory<'a> {
                 })
             })
             .collect();
-        shared.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        shared.sort_unstable_by_key(|s| (s.0, s.1));
         shared
             .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .filter(|run| run.len() >= 2 || run.iter().any(|s| s.2))
@@ -403,7 +403,7 @@ impl ContextTable {
             neighbours.entry(rhs).or_default().push((lhs, p));
         }
         for list in neighbours.values_mut() {
-            list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            list.sort_unstable_by_key(|n| n.0);
         }
         ContextTable { neighbours, articles }
     }
