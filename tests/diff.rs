@@ -10,15 +10,16 @@ fn storydiff() -> Command {
     cmd
 }
 
-fn putin_diff() -> Value {
+/// `storydiff diff PATH --json`, read back.
+fn diff_json(path: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("diff.json");
-    storydiff()
-        .args(["diff", "corpora/putin-paris", "--color", "never", "--json"])
-        .arg(&json)
-        .assert()
-        .success();
+    storydiff().args(["diff", path, "--color", "never", "--json"]).arg(&json).assert().success();
     serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
+}
+
+fn putin_diff() -> Value {
+    diff_json("corpora/putin-paris")
 }
 
 fn outlets(members: &Value) -> BTreeSet<String> {
@@ -337,14 +338,7 @@ fn issue_13_the_cancellation_is_one_row_of_all_seven_outlets_le_monde_included()
 
 #[test]
 fn issue_13_three_outlets_telling_one_event_with_different_verbs_and_details_give_one_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("diff.json");
-    storydiff()
-        .args(["diff", "tests/fixtures/diff/three-outlets-one-event.jsonl", "--color", "never", "--json"])
-        .arg(&json)
-        .assert()
-        .success();
-    let diff: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let diff = diff_json("tests/fixtures/diff/three-outlets-one-event.jsonl");
     let leads = [
         "ran aground on a sandbank off the port of Hallby",
         "struck a sandbank just outside Hallby harbour",
@@ -361,14 +355,7 @@ fn issue_13_three_outlets_telling_one_event_with_different_verbs_and_details_giv
 
 #[test]
 fn issue_13_headlines_take_part_like_sentences() {
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("diff.json");
-    storydiff()
-        .args(["diff", "tests/fixtures/diff/three-outlets-one-event.jsonl", "--color", "never", "--json"])
-        .arg(&json)
-        .assert()
-        .success();
-    let diff: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let diff = diff_json("tests/fixtures/diff/three-outlets-one-event.jsonl");
     let headlines: Vec<&Value> = diff["facts"]
         .as_array()
         .unwrap()

@@ -60,9 +60,10 @@ const TITLES: &[&str] = &[
     "democratic",
 ];
 
-/// Weekdays and months. "Today" or "yesterday" are left out: they cannot be compared with a weekday without the
-/// publication dates (BASIL's one day flag before this was "today" vs "Tuesday" for the same day).
-const DAY_WORDS: &[&str] = &[
+/// Weekdays (the first seven, which `facts` reads too) and months. "Today" or "yesterday" are left out: they
+/// cannot be compared with a weekday without the publication dates (BASIL's one day flag before this was "today"
+/// vs "Tuesday" for the same day).
+pub(crate) const DAY_WORDS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",

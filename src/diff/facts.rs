@@ -65,19 +65,10 @@ struct UnitInfo {
     families: Vec<u32>,
 }
 
-/// Days a sentence can date its event by; two sentences naming only different ones tell different events.
-const DAY_WORDS: [&str; 10] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "yesterday",
-    "today",
-    "tonight",
-];
+/// Days a sentence can date its event by: the weekdays (the first seven of `disagree`'s day words) and these;
+/// two sentences naming only different ones tell different events.
+const WEEKDAYS: &[&str] = super::disagree::DAY_WORDS.split_at(7).0;
+const RELATIVE_DAYS: [&str; 3] = ["yesterday", "today", "tonight"];
 
 /// One story prepared for scoring sentence pairs: interned words, per-article vocabularies and weights.
 pub struct FactStory<'a> {
@@ -152,7 +143,9 @@ impl<'a> FactStory<'a> {
                 let body_index = if has_headline { index.saturating_sub(1) } else { index };
                 let mut days: Vec<u32> = sentence
                     .iter()
-                    .filter_map(|w| DAY_WORDS.iter().position(|d| *d == w.lower).map(|p| p as u32))
+                    .filter_map(|w| {
+                        WEEKDAYS.iter().chain(&RELATIVE_DAYS).position(|d| *d == w.lower).map(|p| p as u32)
+                    })
                     .collect();
                 days.sort_unstable();
                 days.dedup();
