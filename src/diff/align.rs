@@ -78,8 +78,8 @@ fn mean_to(unit: Unit, group: &[Unit], score_of: &impl Fn(Unit, Unit) -> f64) ->
 }
 
 /// Each outlet contributes the sentence that best states a fact. When an edge offers a lone sentence to a group
-/// that already holds another, non-adjacent sentence of the same article, the better of the two stays (by mean
-/// score against the group's other outlets) and the other is left on its own for later edges.
+/// that already holds another sentence of the same article, the better of the two stays (by mean score against
+/// the group's other outlets) and the other is left on its own for later edges.
 fn swap_if_better(
     groups: &mut [Vec<Unit>],
     group_of: &mut HashMap<Unit, usize>,

@@ -42,6 +42,9 @@ pub const FACT_FEATURE_NAMES: [&str; 23] = [
 
 pub type FactFeatures = [f64; FACT_FEATURE_NAMES.len()];
 
+/// Where the paraphrase score stands among [`FACT_FEATURE_NAMES`].
+const PARAPHRASE_FEATURE: usize = 0;
+
 /// A fact-bearing word of a sentence, interned for the story.
 #[derive(Debug, Clone)]
 struct FactWord {
@@ -337,9 +340,18 @@ impl<'a> FactStory<'a> {
 
     /// Every candidate pair with the pair model's probability alone.
     pub fn pair_probabilities(&self, model: &FactModel) -> Vec<(Unit, Unit, f64)> {
+        self.pair_scores(model).into_iter().map(|(lhs, rhs, p, _)| (lhs, rhs, p)).collect()
+    }
+
+    /// Every candidate pair with the pair model's probability and the paraphrase score (its first feature, so it
+    /// is computed once).
+    fn pair_scores(&self, model: &FactModel) -> Vec<(Unit, Unit, f64, f64)> {
         self.candidate_pairs()
             .into_par_iter()
-            .map(|(lhs, rhs)| (lhs, rhs, model.pair.probability(&self.features(lhs, rhs))))
+            .map(|(lhs, rhs)| {
+                let features = self.features(lhs, rhs);
+                (lhs, rhs, model.pair_probability(&features), features[PARAPHRASE_FEATURE])
+            })
             .collect()
     }
 
@@ -349,19 +361,24 @@ impl<'a> FactStory<'a> {
     /// stands where it is higher and at its decision bound or above. ECB+, which the fact model is fitted on,
     /// has few such pairs, and without this rule two near-copies in a story of three articles scored 0.3. A story
     /// of two articles is aligned by the paraphrase model alone: the fact model, fitted on stories of 3 to 22
-    /// articles, linked unrelated sentences there (Le Monde's and Reuters' reports, tests/snapshots.rs).
+    /// articles, linked unrelated sentences there (Le Monde's and Reuters' reports, tests/snapshots.rs); every
+    /// shared word is in every article of such a story, and there is no third article to ask.
     pub fn scored_pairs(&self, model: &FactModel) -> Vec<(Unit, Unit, f64)> {
-        let pairs = self.pair_probabilities(model);
+        if self.units.len() < 3 {
+            return self
+                .candidate_pairs()
+                .into_par_iter()
+                .map(|(lhs, rhs)| (lhs, rhs, self.paraphrase(lhs, rhs)))
+                .collect();
+        }
+        let scores = self.pair_scores(model);
+        let pairs: Vec<(Unit, Unit, f64)> = scores.iter().map(|&(lhs, rhs, p, _)| (lhs, rhs, p)).collect();
         let table = ContextTable::new(&pairs, self.units.len());
         let bound = same_fact_threshold();
-        pairs
+        scores
             .par_iter()
-            .map(|&(lhs, rhs, p)| {
-                let paraphrase = self.paraphrase(lhs, rhs);
-                // Two articles alone give the fact model nothing it was fitted on (every shared word is in
-                // every article of the story), so they are aligned by the paraphrase model only.
-                let Some(context) = table.features(lhs, rhs, p) else { return (lhs, rhs, paraphrase) };
-                let fact = model.context_probability(p, Some(context));
+            .map(|&(lhs, rhs, p, paraphrase)| {
+                let fact = model.context_probability(p, table.features(lhs, rhs, p));
                 (lhs, rhs, if paraphrase >= bound { fact.max(paraphrase) } else { fact })
             })
             .collect()
