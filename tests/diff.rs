@@ -141,7 +141,9 @@ fn issue_3_wire_copy_is_marked_verbatim() {
         .filter(|m| {
             m["verbatim_with"].as_array().unwrap().iter().any(|d| d == "corpora/putin-paris/reuters.txt")
         })
-        .count();
+        // A row may hold two sentences of an article (a fact stated twice), so the sentences are counted.
+        .map(|m| m["sentences"].as_array().unwrap().len())
+        .sum::<usize>();
     assert!(copies >= 4, "France 24 runs Reuters' copy: {copies} sentences marked");
 }
 

@@ -164,6 +164,7 @@ pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> 
         groups[keep].sort_unstable();
     }
     attach_second_sentences(&mut groups, story, &score_of, link_threshold);
+    merge_restated_rows(&mut groups, &score_of, link_threshold);
     groups.retain(|g| !g.is_empty());
     Alignment { groups, ..alignment }
 }
@@ -216,6 +217,55 @@ fn attach_second_sentences(
                 groups[index].sort_unstable();
             }
         }
+    }
+}
+
+/// Whether a group holds at most [`MAX_SENTENCES_PER_ARTICLE`] sentences of each article.
+fn at_most_two_per_article(units: &[Unit]) -> bool {
+    let mut count: BTreeMap<usize, usize> = BTreeMap::new();
+    units.iter().all(|u| {
+        let n = count.entry(u.article).or_default();
+        *n += 1;
+        *n <= MAX_SENTENCES_PER_ARTICLE
+    })
+}
+
+/// Outlets often state the central fact twice, in the lead and again further down, so one-sentence-per-article
+/// grouping leaves two rows of one fact. Two rows merge, best first, when the mean probability over all their
+/// cross-article pairs reaches the link threshold and no article would then have more than two sentences in it.
+fn merge_restated_rows(groups: &mut [Vec<Unit>], score_of: &impl Fn(Unit, Unit) -> f64, link_threshold: f64) {
+    let rows: Vec<usize> = (0..groups.len()).filter(|&i| groups[i].len() >= 2).collect();
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    for (k, &lhs) in rows.iter().enumerate() {
+        for &rhs in &rows[k + 1..] {
+            let mut total = 0.0;
+            let mut count = 0usize;
+            for &a in &groups[lhs] {
+                for &b in groups[rhs].iter().filter(|b| b.article != a.article) {
+                    total += score_of(a, b);
+                    count += 1;
+                }
+            }
+            if count > 0 && total / count as f64 >= link_threshold {
+                candidates.push((total / count as f64, lhs, rhs));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let mut merged = vec![false; groups.len()];
+    for (_, lhs, rhs) in candidates {
+        if merged[lhs] || merged[rhs] {
+            continue;
+        }
+        let union: Vec<Unit> = groups[lhs].iter().chain(&groups[rhs]).copied().collect();
+        if !at_most_two_per_article(&union) {
+            continue;
+        }
+        merged[lhs] = true;
+        merged[rhs] = true;
+        groups[rhs].clear();
+        groups[lhs] = union;
+        groups[lhs].sort_unstable();
     }
 }
 
