@@ -77,6 +77,20 @@ fn mean_to(unit: Unit, group: &[Unit], score_of: &impl Fn(Unit, Unit) -> f64) ->
     others.iter().map(|&&u| score_of(unit, u)).sum::<f64>() / others.len() as f64
 }
 
+/// Mean score over the pairs of two groups' sentences from different articles (unscored pairs count 0); none
+/// when every pair is of one article.
+fn mean_across(lhs: &[Unit], rhs: &[Unit], score_of: &impl Fn(Unit, Unit) -> f64) -> Option<f64> {
+    let mut total = 0.0;
+    let mut count = 0usize;
+    for &a in lhs {
+        for &b in rhs.iter().filter(|b| b.article != a.article) {
+            total += score_of(a, b);
+            count += 1;
+        }
+    }
+    (count > 0).then(|| total / count as f64)
+}
+
 /// Each outlet contributes the sentence that best states a fact. When an edge offers a lone sentence to a group
 /// that already holds another sentence of the same article, the better of the two stays (by mean score against
 /// the group's other outlets) and the other is left on its own for later edges.
@@ -144,15 +158,7 @@ pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> 
             swap_if_better(&mut groups, &mut group_of, edge, &score_of, link_threshold);
             continue;
         }
-        let mut total = 0.0;
-        let mut count = 0usize;
-        for &a in &groups[lhs_group] {
-            for &b in groups[rhs_group].iter().filter(|b| b.article != a.article) {
-                total += score_of(a, b);
-                count += 1;
-            }
-        }
-        if count == 0 || total / (count as f64) < link_threshold {
+        if mean_across(&groups[lhs_group], &groups[rhs_group], &score_of).is_none_or(|m| m < link_threshold) {
             continue;
         }
         let (keep, absorb) = (lhs_group.min(rhs_group), lhs_group.max(rhs_group));
@@ -238,16 +244,10 @@ fn merge_restated_rows(groups: &mut [Vec<Unit>], score_of: &impl Fn(Unit, Unit) 
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
     for (k, &lhs) in rows.iter().enumerate() {
         for &rhs in &rows[k + 1..] {
-            let mut total = 0.0;
-            let mut count = 0usize;
-            for &a in &groups[lhs] {
-                for &b in groups[rhs].iter().filter(|b| b.article != a.article) {
-                    total += score_of(a, b);
-                    count += 1;
-                }
-            }
-            if count > 0 && total / count as f64 >= link_threshold {
-                candidates.push((total / count as f64, lhs, rhs));
+            if let Some(mean) =
+                mean_across(&groups[lhs], &groups[rhs], score_of).filter(|&m| m >= link_threshold)
+            {
+                candidates.push((mean, lhs, rhs));
             }
         }
     }
