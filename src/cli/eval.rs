@@ -22,6 +22,10 @@ pub struct EvalArgs {
     /// Print the scores as one line of JSON, like the reference scorer.
     #[arg(long)]
     pub json: bool,
+    /// Write every verified candidate edge with its features and gold label, as TSV (for fitting a same-story
+    /// model; measurement runs only).
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub dump_edges: Option<PathBuf>,
     #[command(flatten)]
     pub options: ClusterOptions,
 }
@@ -40,6 +44,9 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<u8> {
     }
     if let Some(path) = &args.assignments {
         write_file(path, |w| crate::export::write_assignments(&clustering, w))?;
+    }
+    if let Some(path) = &args.dump_edges {
+        write_file(path, |w| dump_edges(&clustering, &gold, w))?;
     }
     let (scores, extra) = score(&gold, &predicted);
     if extra > 0 {
@@ -113,4 +120,49 @@ fn candidate_recall(clustering: &crate::pipeline::Clustering, gold: &[(String, S
         }
     }
     (found, total)
+}
+
+/// Every edge of the story graph whose two articles are both in the gold file: ids, whether gold puts them in
+/// one story, and what verification measured of the pair.
+fn dump_edges(
+    clustering: &crate::pipeline::Clustering,
+    gold: &[(String, String)],
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let gold: HashMap<&str, &str> = gold.iter().map(|(d, s)| (d.as_str(), s.as_str())).collect();
+    writeln!(
+        w,
+        "lhs\trhs\tsame_story\tscore\tcosine\tcontainment\tshared_terms\tlhs_terms\trhs_terms\tlhs_headline_only\trhs_headline_only\tdays_apart"
+    )?;
+    let articles = clustering.articles();
+    for edge in clustering.graph.edges() {
+        let (lhs, rhs) = (edge.lhs as usize, edge.rhs as usize);
+        let (Some(lhs_story), Some(rhs_story)) =
+            (gold.get(articles[lhs].doc_id.as_str()), gold.get(articles[rhs].doc_id.as_str()))
+        else {
+            continue;
+        };
+        let (a, b) = (&clustering.features[lhs], &clustering.features[rhs]);
+        let days = match (a.date, b.date) {
+            (Some(x), Some(y)) => (x - y).num_days().abs().to_string(),
+            _ => String::new(),
+        };
+        writeln!(
+            w,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            articles[lhs].doc_id,
+            articles[rhs].doc_id,
+            u8::from(lhs_story == rhs_story),
+            edge.score,
+            edge.cosine,
+            edge.containment,
+            edge.shared_terms,
+            a.vector.len(),
+            b.vector.len(),
+            u8::from(a.headline_only),
+            u8::from(b.headline_only),
+            days
+        )?;
+    }
+    Ok(())
 }
