@@ -50,6 +50,43 @@ fn bundled_corpus_clusters_with_bcubed_f1_at_least_095() {
 }
 
 #[test]
+fn issue_14_dump_edges_labels_every_verified_edge_by_the_gold_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("edges.tsv");
+    storydiff()
+        .args(["eval", "--gold", GOLD, "corpora", "--json", "--dump-edges"])
+        .arg(&dump)
+        .assert()
+        .success();
+    let gold: std::collections::HashMap<String, String> = std::fs::read_to_string(GOLD)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(d, s)| (d.to_string(), s.to_string()))
+        .collect();
+    let text = std::fs::read_to_string(&dump).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    assert_eq!(&header[..4], ["lhs", "rhs", "same_story", "score"]);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    assert!(rows.len() > 20, "the bundled corpus has many verified edges: {}", rows.len());
+    let (mut same, mut other) = (0, 0);
+    for row in &rows {
+        assert_eq!(row.len(), header.len(), "{row:?}");
+        let label = gold[row[0]] == gold[row[1]];
+        assert_eq!(row[2], if label { "1" } else { "0" }, "{row:?}");
+        let score: f32 = row[3].parse().unwrap();
+        if label {
+            same += 1;
+        } else {
+            other += 1;
+        }
+        assert!((0.0..=1.0).contains(&score), "{row:?}");
+    }
+    assert!(same > 0 && other > 0, "both kinds of edge: {same} same-story, {other} not");
+}
+
+#[test]
 fn eval_agrees_with_the_reference_scorer() {
     let dir = tempfile::tempdir().unwrap();
     let assignments = dir.path().join("pred.tsv");
