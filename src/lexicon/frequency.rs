@@ -9,15 +9,17 @@ use std::sync::{LazyLock, OnceLock};
 
 const TABLE: &str = include_str!("word_frequencies.tsv");
 
+/// One language's words and their Zipf values.
+type WordList = HashMap<&'static str, f32>;
+
 /// Per language code: its line of the table, and the parsed list once asked for.
-static LANGUAGES: LazyLock<HashMap<&'static str, (&'static str, OnceLock<HashMap<&'static str, f32>>)>> =
-    LazyLock::new(|| {
-        TABLE
-            .lines()
-            .filter_map(|line| line.split_once('\t'))
-            .map(|(code, words)| (code, (words, OnceLock::new())))
-            .collect()
-    });
+static LANGUAGES: LazyLock<HashMap<&'static str, (&'static str, OnceLock<WordList>)>> = LazyLock::new(|| {
+    TABLE
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(code, words)| (code, (words, OnceLock::new())))
+        .collect()
+});
 
 /// The Zipf frequency of a lowercase word in a language (ISO 639-1 code as `features::language` gives it):
 /// log10 of its occurrences per billion words. `None` for words rarer than the table keeps (below 4.5) and for
