@@ -34,7 +34,7 @@ fn normalise_and_tokenise(c: &mut Criterion) {
                 storydiff::features::tokenize::terms(
                     &text,
                     storydiff::features::language::profile(None),
-                    |_, _| terms += 1,
+                    |_, _, _| terms += 1,
                 );
             }
             black_box(terms)

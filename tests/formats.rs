@@ -550,3 +550,31 @@ fn issue_5_articles_in_two_scripts_are_never_paired_however_alike() {
     assert!(together(write("latin.jsonl", ["en", "fr"])), "one script: left to the terms");
     assert!(!together(write("scripts.jsonl", ["en", "ru"])), "Latin and Cyrillic share no word");
 }
+
+#[test]
+fn issue_14_finnish_and_polish_news_are_told_by_their_everyday_words() {
+    let clustering = cluster_paths(&[fixture("unrelated-three-languages.jsonl")], &Config::default());
+    assert_eq!(clustering.articles().len(), 15, "every article read");
+    assert_eq!(clustering.summary.rejected, 0);
+    for article in clustering.articles() {
+        let language = &article.doc_id[..2];
+        assert_eq!(article.language.as_deref(), Some(language), "{}", article.doc_id);
+    }
+}
+
+#[test]
+#[ignore = "issue 14, not met yet: in a corpus of five short articles per language, two unrelated articles \
+            sharing two or three mid-frequency words (Polish 'coraz' and 'mniej', Portuguese 'subir') still pass \
+            the shared-term minimum; six pairs form stories (four larger stories before everyday words were \
+            weighed down)"]
+fn issue_14_unrelated_short_articles_in_three_languages_form_no_story() {
+    let clustering = cluster_paths(&[fixture("unrelated-three-languages.jsonl")], &Config::default());
+    let stories: Vec<Vec<&str>> = clustering
+        .stories
+        .iter()
+        .filter(|s| s.members.len() > 1)
+        .map(|s| s.members.iter().map(|&m| clustering.articles()[m as usize].doc_id.as_str()).collect())
+        .collect();
+    assert!(stories.is_empty(), "unrelated articles joined: {stories:?}");
+    assert_eq!(clustering.summary.singletons, 15);
+}

@@ -153,13 +153,13 @@ pub fn weighted_terms(article: &Article) -> Vec<WeightedTerm> {
     };
     let profile = language::profile(article.language.as_deref());
     if let Some(title) = &article.title {
-        let _ = terms(title, profile, |term, _| add(term, TITLE_WEIGHT));
+        let _ = terms(title, profile, |term, _, everyday| add(term, TITLE_WEIGHT * everyday));
     }
     let mut offset = 0;
     for paragraph in feature_paragraphs(&article.paragraphs) {
         let start = offset;
-        offset += terms(paragraph, profile, |term, i| {
-            add(term, if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 })
+        offset += terms(paragraph, profile, |term, i, everyday| {
+            add(term, everyday * if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 })
         });
     }
     order
@@ -205,7 +205,7 @@ pub fn article_terms(article: &Article) -> ArticleTerms {
     let mut counts: Vec<(u64, f32)> = Vec::new();
     let profile = language::profile(article.language.as_deref());
     if let Some(title) = &article.title {
-        term_hashes(title, profile, |hash, _| counts.push((hash, TITLE_WEIGHT)), |_| {});
+        term_hashes(title, profile, |hash, _, everyday| counts.push((hash, TITLE_WEIGHT * everyday)), |_| {});
     }
     let mut window = [0u64; SHINGLE_WORDS];
     let mut words_seen = 0usize;
@@ -216,7 +216,9 @@ pub fn article_terms(article: &Article) -> ArticleTerms {
         offset += term_hashes(
             paragraph,
             profile,
-            |hash, i| counts.push((hash, if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 })),
+            |hash, i, everyday| {
+                counts.push((hash, everyday * if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 }))
+            },
             |word| {
                 window[words_seen % SHINGLE_WORDS] = word;
                 words_seen += 1;
