@@ -325,9 +325,16 @@ fn issue_5_bundled_corpus_clusters_the_same_from_saved_html_pages() {
 /// gzip-compressed and chunked, as servers send them) after its `request` record, plus a 404 page, an image
 /// and a revisit, which hold no article.
 fn bundled_corpus_as_warc(dir: &std::path::Path, gzip: bool) -> (String, BTreeMap<String, String>) {
+    let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
+    articles_as_warc(&jsonl, dir, gzip)
+}
+
+/// The articles of a JSON Lines file as pages of a crawl (a request and a response record each, every third
+/// response gzip-encoded and chunked), then a 404, an image and a revisit record; with the WARC source of each
+/// page's article id.
+fn articles_as_warc(jsonl: &str, dir: &std::path::Path, gzip: bool) -> (String, BTreeMap<String, String>) {
     use std::io::Write;
     use warc::{BufferedBody, Record, RecordType, WarcHeader, WarcWriter};
-    let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
     let path = dir.join(if gzip { "crawl.warc.gz" } else { "crawl.warc" });
     let mut bytes = Vec::new();
     let mut writer = WarcWriter::new(&mut bytes);
@@ -348,9 +355,12 @@ fn bundled_corpus_as_warc(dir: &std::path::Path, gzip: bool) -> (String, BTreeMa
         message.extend_from_slice(body);
         message
     };
-    for (index, line) in std::fs::read_to_string(&jsonl).unwrap().lines().enumerate() {
+    for (index, line) in std::fs::read_to_string(jsonl).unwrap().lines().enumerate() {
         let record: serde_json::Value = serde_json::from_str(line).unwrap();
-        let url = record["url"].as_str().unwrap().to_string();
+        let url = match record["url"].as_str() {
+            Some(url) => url.to_string(),
+            None => format!("https://news.example/{}", record["id"].as_str().unwrap()),
+        };
         write(&mut writer, RecordType::Request, &url, format!("GET {url} HTTP/1.1\r\n\r\n").into_bytes());
         let page = render_page(&record, index);
         let message = if index % 3 == 0 {
@@ -559,6 +569,22 @@ fn issue_14_finnish_and_polish_news_are_told_by_their_everyday_words() {
     for article in clustering.articles() {
         let language = &article.doc_id[..2];
         assert_eq!(article.language.as_deref(), Some(language), "{}", article.doc_id);
+    }
+}
+
+#[test]
+fn issue_14_a_crawl_of_pages_in_three_languages_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (warc, id_of) = articles_as_warc(&fixture("unrelated-three-languages.jsonl"), dir.path(), true);
+    let clustering = cluster_paths(std::slice::from_ref(&warc), &Config::default());
+    assert_eq!(clustering.articles().len(), 15, "every page read");
+    assert_eq!(clustering.summary.rejected, 0, "none rejected");
+    assert_eq!(clustering.summary.skipped_records, 3, "the 404, the image and the revisit");
+    assert_eq!(clustering.summary.records, 18);
+    for article in clustering.articles() {
+        let id = &id_of[&article.doc_id];
+        assert_eq!(article.language.as_deref(), Some(&id[..2]), "{id}: {:?}", article.title);
+        assert!(article.title.as_deref().is_some_and(|t| !t.is_empty()), "{id}: a headline");
     }
 }
 
