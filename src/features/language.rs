@@ -202,39 +202,30 @@ const EVERYDAY_WORD_SHARE: f64 = 0.46;
 
 /// The share of a text's first words that are in a language's list of everyday words.
 fn everyday_word_share(text: &str, profile: &Profile) -> f64 {
-    use unicode_segmentation::UnicodeSegmentation;
-    let mut words = 0usize;
-    let mut everyday = 0usize;
-    let mut lower = String::new();
-    for word in text.unicode_words().take(STOP_WORD_SAMPLE_WORDS) {
-        lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase));
-        words += 1;
-        everyday += usize::from(crate::lexicon::frequency::zipf(profile.code, &lower).is_some());
-    }
-    if words == 0 {
-        0.0
-    } else {
-        everyday as f64 / words as f64
-    }
+    listed_share(text, |lower| crate::lexicon::frequency::zipf(profile.code, lower).is_some())
 }
 
 /// The share of a text's first words that are in a profile's stop-word list.
 fn stop_word_share(text: &str, profile: &Profile) -> f64 {
+    listed_share(text, |lower| profile.stop_words.contains(lower))
+}
+
+/// The share of a text's first [`STOP_WORD_SAMPLE_WORDS`] words, lowercased, that `listed` accepts.
+fn listed_share(text: &str, listed: impl Fn(&str) -> bool) -> f64 {
     use unicode_segmentation::UnicodeSegmentation;
     let mut words = 0usize;
-    let mut stops = 0usize;
+    let mut found = 0usize;
     let mut lower = String::new();
     for word in text.unicode_words().take(STOP_WORD_SAMPLE_WORDS) {
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
         words += 1;
-        stops += usize::from(profile.stop_words.contains(lower.as_str()));
+        found += usize::from(listed(&lower));
     }
     if words == 0 {
         0.0
     } else {
-        stops as f64 / words as f64
+        found as f64 / words as f64
     }
 }
 
