@@ -21,6 +21,12 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
             read\ more\b.* | read\ also\b.* | see\ also\b.* | related:.* | more:.* | also\ read\b.*
+          # Read also / read more in other languages (Finnish, Polish, Portuguese, Spanish, French, German,
+          # Italian, Dutch, Swedish, Danish and Norwegian, Czech, Russian)
+          | (?:lue\ (?:myös|lisää) | czytaj\ (?:też|także|również|więcej) | leia\ (?:também|mais|ainda)
+            | lee\ (?:también|más) | (?:à\ )?lire\ (?:aussi|la\ suite) | lesen\ sie\ (?:auch|mehr)
+            | leggi\ anche | lees\ (?:ook|meer) | läs\ (?:även|också|mer) | l[æe]s\ (?:også|mer)
+            | čtěte\ (?:také|též) | читайте\ (?:также|ещё|еще))\b.*
           | advertisement | advertising | sponsored(?:\ content)? | ad
           | (?:share|tweet|email|print)(?:\ (?:this|on|via|the)\b.*)? | share\ this\ (?:article|story)\b.*
           | (?:follow|subscribe|sign\ up|join)\b.*(?:twitter|facebook|instagram|telegram|newsletter|briefing|channel|updates|us).*
@@ -135,6 +141,12 @@ mod tests {
             "Share this article",
             "Follow us on Twitter",
             "Subscribe to our newsletter",
+            "Lue myös: Näin korot vaikuttavat asuntolainaan",
+            "Czytaj też: Plan rozbudowy kolei",
+            "Leia também: Mapa da seca em Portugal",
+            "À lire aussi : la réforme des retraites",
+            "Lesen Sie auch: Der Kreml schweigt",
+            "Читайте также: Путин отменил визит",
         ] {
             assert!(is_boilerplate_paragraph(line), "{line}");
         }
@@ -142,6 +154,8 @@ mod tests {
             "Readers were not told.",
             "The advertisement campaign ended in May.",
             "Share prices fell 3% on Tuesday.",
+            "Lue myöskin tämä.",
+            "Leia a reportagem completa no jornal de amanhã.",
         ] {
             assert!(!is_boilerplate_paragraph(line), "{line}");
         }
