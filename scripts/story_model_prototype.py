@@ -91,18 +91,9 @@ def linkage(nodes, edges, threshold):
 
 
 def bcubed(gold, predicted):
-    """B-cubed F1 over the gold documents."""
-    gold_groups, predicted_groups = collections.defaultdict(set), collections.defaultdict(set)
-    for d, s in gold.items():
-        gold_groups[s].add(d)
-        predicted_groups[predicted[d]].add(d)
-    precision = recall = 0.0
-    for d in gold:
-        g, p = gold_groups[gold[d]], predicted_groups[predicted[d]]
-        precision += len(g & p) / len(p)
-        recall += len(g & p) / len(g)
-    precision, recall = precision / len(gold), recall / len(gold)
-    return 2 * precision * recall / (precision + recall)
+    """B-cubed F1 over the gold documents, by the reference scorer."""
+    return score_clusters.score(gold, {d: str(c) for d, c in predicted.items()})["bcubed_f1"]
+
 
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -110,6 +101,9 @@ def main():
     ap.add_argument("--bin", default=os.path.join(root, "target", "release", "storydiff"))
     ap.add_argument("--shared", default=os.path.join(root, "..", "shared"))
     a = ap.parse_args()
+    global score_clusters
+    sys.path.insert(0, os.path.join(a.shared, "tools"))
+    import score_clusters
     data = {}
     with tempfile.TemporaryDirectory() as tmp:
         for v in V:
@@ -120,7 +114,7 @@ def main():
             subprocess.run([a.bin, "eval", docs, "--gold", gold_path, "--json", "--dump-edges", dump],
                            check=True, capture_output=True)
             rows = list(csv.DictReader(open(dump, encoding="utf-8"), delimiter="\t"))
-            gold = dict(line.rstrip("\n").split("\t")[:2] for line in open(gold_path, encoding="utf-8"))
+            gold = score_clusters.read_tsv(gold_path)
             data[v] = (rows, gold)
     X = {v: np.array([feats(r) for r in data[v][0]]) for v in V}
     Y = {v: np.array([int(r["same_story"]) for r in data[v][0]], float) for v in V}

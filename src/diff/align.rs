@@ -45,11 +45,15 @@ pub fn domain_score(lhs: &[Word], rhs: &[Word], idf: &Idf) -> f64 {
     }
 }
 
-/// Whether a group may hold these sentences while rows are formed: one sentence per article.
-fn one_per_article(units: &[Unit]) -> bool {
-    let mut articles: Vec<usize> = units.iter().map(|u| u.article).collect();
-    articles.sort_unstable();
-    articles.windows(2).all(|w| w[0] != w[1])
+/// Whether a group holds at most `limit` sentences of each article: one while rows are formed, at most
+/// [`MAX_SENTENCES_PER_ARTICLE`] when rows of one fact merge.
+fn at_most_per_article(units: &[Unit], limit: usize) -> bool {
+    let mut count: BTreeMap<usize, usize> = BTreeMap::new();
+    units.iter().all(|u| {
+        let n = count.entry(u.article).or_default();
+        *n += 1;
+        *n <= limit
+    })
 }
 
 /// Whether a group may hold these sentences: at most [`MAX_SENTENCES_PER_ARTICLE`] per article, and two
@@ -154,7 +158,7 @@ pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> 
             continue;
         }
         let merged: Vec<Unit> = groups[lhs_group].iter().chain(&groups[rhs_group]).copied().collect();
-        if !one_per_article(&merged) {
+        if !at_most_per_article(&merged, 1) {
             swap_if_better(&mut groups, &mut group_of, edge, &score_of, link_threshold);
             continue;
         }
@@ -226,16 +230,6 @@ fn attach_second_sentences(
     }
 }
 
-/// Whether a group holds at most [`MAX_SENTENCES_PER_ARTICLE`] sentences of each article.
-fn at_most_two_per_article(units: &[Unit]) -> bool {
-    let mut count: BTreeMap<usize, usize> = BTreeMap::new();
-    units.iter().all(|u| {
-        let n = count.entry(u.article).or_default();
-        *n += 1;
-        *n <= MAX_SENTENCES_PER_ARTICLE
-    })
-}
-
 /// Outlets often state the central fact twice, in the lead and again further down, so one-sentence-per-article
 /// grouping leaves two rows of one fact. Two rows merge, best first, when the mean probability over all their
 /// cross-article pairs reaches the link threshold and no article would then have more than two sentences in it.
@@ -258,7 +252,7 @@ fn merge_restated_rows(groups: &mut [Vec<Unit>], score_of: &impl Fn(Unit, Unit) 
             continue;
         }
         let union: Vec<Unit> = groups[lhs].iter().chain(&groups[rhs]).copied().collect();
-        if !at_most_two_per_article(&union) {
+        if !at_most_per_article(&union, MAX_SENTENCES_PER_ARTICLE) {
             continue;
         }
         merged[lhs] = true;
@@ -334,7 +328,7 @@ mod tests {
         assert!(allowed(&[unit(0), unit(3)], &fact_story), "the headline and any body sentence");
         assert!(!allowed(&[unit(1), unit(3)], &fact_story), "not adjacent");
         assert!(!allowed(&[unit(1), unit(2), unit(3)], &fact_story), "three");
-        assert!(!one_per_article(&[unit(1), unit(2)]));
-        assert!(one_per_article(&[unit(1), Unit { article: 1, sentence: 0 }]));
+        assert!(!at_most_per_article(&[unit(1), unit(2)], 1));
+        assert!(at_most_per_article(&[unit(1), Unit { article: 1, sentence: 0 }], 1));
     }
 }

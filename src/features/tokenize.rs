@@ -141,11 +141,7 @@ pub fn terms(text: &str, profile: &Profile, mut emit: impl FnMut(Term, usize, f3
             previous_capitalised = None;
         }
         let stem = if profile.id == 0 { cached_stem(&lower) } else { profile.stem(&lower).into_owned() };
-        emit(
-            Term { text: stem, kind: TermKind::Word, surface: word.to_string() },
-            index,
-            everyday_weight(profile, &lower),
-        );
+        emit(Term { text: stem, kind: TermKind::Word, surface: word.to_string() }, index, everyday);
     }
     count
 }
