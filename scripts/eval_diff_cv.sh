@@ -4,7 +4,8 @@
 # its topics at once, with --by-topic), and score all folds' aligned pairs together with the reference scorer.
 #
 # usage: scripts/eval_diff_cv.sh [--by-topic] [LINK_THRESHOLD ...]   (default 0.5; several give a sweep)
-# env:   SHARED (default ../shared beside the repo), BIN (default target/release/storydiff)
+# env:   SHARED (default ../shared beside the repo), BIN (default target/release/storydiff),
+#        SPLIT_RATIO (the models' event_split_ratio; default: what fit-facts writes)
 # Prints one line per threshold: the threshold, then match_score.py's JSON.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +33,10 @@ done
 for t in "${thresholds[@]}"; do
   : >"$tmp/all.tsv"
   for fold in $(seq 0 $((folds - 1))); do
-    python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m["link_threshold"]=float(sys.argv[2]); json.dump(m,open(sys.argv[3],"w"))' \
-      "$tmp/model$fold.json" "$t" "$tmp/m.json"
+    python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m["link_threshold"]=float(sys.argv[2])
+if sys.argv[4]: m["event_split_ratio"]=float(sys.argv[4])
+json.dump(m,open(sys.argv[3],"w"))' \
+      "$tmp/model$fold.json" "$t" "$tmp/m.json" "${SPLIT_RATIO:-}"
     cp "$tmp/m.json" "$tmp/model$fold-$t.json"
     printf '#!/bin/sh\nexec "%s" "$@" --fact-model "%s"\n' "$bin" "$tmp/model$fold-$t.json" >"$tmp/bin$fold"
     chmod +x "$tmp/bin$fold"

@@ -370,3 +370,39 @@ fn issue_13_headlines_take_part_like_sentences() {
     let rows = rows_with(&diff, "Island ferry runs aground off Hallby");
     assert!(rows[0]["members"].as_array().unwrap().len() >= 2, "the headline is aligned: {:#}", rows[0]);
 }
+
+#[test]
+fn issue_13_two_similar_events_in_one_story_are_lined_up_apart() {
+    let diff = diff_json("tests/fixtures/diff/two-groundings-one-story.jsonl");
+    let groups =
+        diff["events"]["groups"].as_array().unwrap_or_else(|| panic!("two events: {:#}", diff["events"]));
+    let names = |group: &Value| -> BTreeSet<String> {
+        group
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id.as_str().unwrap().split('/').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(groups.len(), 2);
+    assert_eq!(names(&groups[0]).len() + names(&groups[1]).len(), 2, "each group is one port: {groups:?}");
+    assert_ne!(names(&groups[0]), names(&groups[1]));
+    for row in diff["facts"].as_array().unwrap() {
+        let ports: BTreeSet<&str> = row["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["doc_id"].as_str().unwrap().split('/').next().unwrap())
+            .collect();
+        assert_eq!(ports.len(), 1, "a row joins the two groundings: {row:#}");
+        for missing in row["missing"].as_array().unwrap() {
+            assert!(ports.contains(missing.as_str().unwrap().split('/').next().unwrap()), "{row:#}");
+        }
+    }
+    let grounded = rows_with(&diff, "ran aground on a sandbank off the port of Hallby");
+    assert!(
+        grounded[0]["members"].as_array().unwrap().len() >= 3,
+        "the Hallby leads still meet: {:#}",
+        grounded[0]
+    );
+}

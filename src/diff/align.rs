@@ -1,6 +1,7 @@
 //! Sentences of one story's articles grouped into facts: pairs scored by the fact model, then average-linkage
 //! grouping that allows reordering and an article telling a fact in two sentences, but no chaining.
 
+use super::events;
 use super::facts::{FactModel, FactStory, Unit};
 use super::same_fact::{same_fact_score, Idf};
 use super::tokens::{Word, WordKind};
@@ -133,10 +134,20 @@ fn swap_if_better(
 /// (unscored pairs counting 0) stays at the model's link threshold or above: the mean is the expected share of
 /// right pairs in the merged row, so a row cannot grow by chaining through one good pair.
 /// Deterministic: edges are taken by falling score, ties by position.
-pub fn group(story: &FactStory, words: &[Vec<Vec<Word>>], model: &FactModel) -> Alignment {
+/// Articles of two different events (`event_of`, see [`super::events`]) share no row.
+pub fn group(
+    story: &FactStory,
+    words: &[Vec<Vec<Word>>],
+    model: &FactModel,
+    event_of: &[Option<usize>],
+) -> Alignment {
     let link_threshold = model.link_threshold;
-    let mut edges: Vec<Edge> =
-        story.scored_pairs(model).into_iter().map(|(lhs, rhs, score)| Edge { lhs, rhs, score }).collect();
+    let mut edges: Vec<Edge> = story
+        .scored_pairs(model)
+        .into_iter()
+        .filter(|(lhs, rhs, _)| events::may_align(event_of, lhs.article, rhs.article))
+        .map(|(lhs, rhs, score)| Edge { lhs, rhs, score })
+        .collect();
     let scores: HashMap<(Unit, Unit), f64> = edges.iter().map(|e| ((e.lhs, e.rhs), e.score)).collect();
     let alignment = Alignment { groups: Vec::new(), scores };
     let score_of = |a: Unit, b: Unit| alignment.score(a, b);
@@ -307,7 +318,7 @@ mod tests {
         ]);
         let idf = Idf::from_sentences(words.iter().flatten().map(Vec::as_slice));
         let fact_story = FactStory::new(&words, &[false, false, false], &idf);
-        let groups = group(&fact_story, &words, FactModel::shipped()).groups;
+        let groups = group(&fact_story, &words, FactModel::shipped(), &[None; 3]).groups;
         let visit = Unit { article: 0, sentence: 0 };
         let veto = Unit { article: 0, sentence: 1 };
         let group_with = |u: Unit| groups.iter().find(|g| g.contains(&u)).unwrap().clone();

@@ -503,6 +503,14 @@ pub struct FactModel {
     /// Two groups of sentences become one fact row when the mean probability over their cross-article pairs
     /// reaches this.
     pub link_threshold: f64,
+    /// A story whose articles split into two parts this much less alike across than within is read as two
+    /// events, lined up apart ([`super::events`]). Model files written before it existed get the default.
+    #[serde(default = "default_event_split_ratio")]
+    pub event_split_ratio: f64,
+}
+
+fn default_event_split_ratio() -> f64 {
+    super::events::DEFAULT_EVENT_SPLIT_RATIO
 }
 
 /// A fact model file that cannot be used.

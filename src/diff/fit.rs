@@ -236,7 +236,13 @@ pub fn fit(
         weights: vec![0.0; CONTEXT_FEATURE_NAMES.len()],
         bias: 0.0,
     };
-    let mut model = FactModel { provenance, pair, context: neutral, link_threshold };
+    let mut model = FactModel {
+        provenance,
+        pair,
+        context: neutral,
+        link_threshold,
+        event_split_ratio: super::events::DEFAULT_EVENT_SPLIT_RATIO,
+    };
     let context_rows = context_features(examples, &model, &kept);
     let (rows, labels): (Vec<Vec<f64>>, Vec<bool>) = context_rows
         .into_iter()

@@ -8,6 +8,7 @@
 pub mod align;
 pub mod calibrate;
 pub mod disagree;
+pub mod events;
 pub mod facts;
 pub mod fit;
 mod model;
@@ -141,6 +142,8 @@ pub struct StoryDiff {
     pub rows: Vec<FactRow>,
     pub quotes: Vec<QuoteGroup>,
     pub summary: DiffSummary,
+    /// When the articles read as two events, which are which (articles of two events share no row).
+    pub events: Option<events::EventSplit>,
 }
 
 /// One story made ready for alignment: its articles in (outlet, doc_id) order, each split into the headline and
@@ -207,7 +210,9 @@ pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
     let prepared = prepare_story(articles);
     let PreparedStory { articles, split, words, headlines, idf, not_compared } = &prepared;
     let story = FactStory::new(words, headlines, idf);
-    let alignment = align::group(&story, words, model);
+    let events = events::find(words, model.event_split_ratio);
+    let event_of = events.as_ref().map_or_else(|| vec![None; words.len()], |e| e.event_of(words.len()));
+    let alignment = align::group(&story, words, model, &event_of);
     let groups = &alignment.groups;
 
     let diff_articles: Vec<DiffArticle> = articles
@@ -236,7 +241,7 @@ pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
     let mut rows: Vec<(f64, Unit, FactRow)> = groups
         .iter()
         .map(|group| {
-            let row = build_row(group, &diff_articles, &story, &alignment, words, reference);
+            let row = build_row(group, &diff_articles, &story, &alignment, words, reference, &event_of);
             let first = group
                 .iter()
                 .map(|u| (u.sentence as f64 / diff_articles[u.article].sentences.len().max(1) as f64, *u))
@@ -279,7 +284,7 @@ pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
         }
         summary.disagreements += row.members.iter().map(|m| m.disagreements.len()).sum::<usize>();
     }
-    StoryDiff { articles: diff_articles, reference, rows, quotes: quote_groups, summary }
+    StoryDiff { articles: diff_articles, reference, rows, quotes: quote_groups, summary, events }
 }
 
 fn build_row(
@@ -289,6 +294,7 @@ fn build_row(
     alignment: &align::Alignment,
     words: &[Vec<Vec<Word>>],
     reference: usize,
+    event_of: &[Option<usize>],
 ) -> FactRow {
     let mut by_article: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for unit in group {
@@ -380,6 +386,11 @@ fn build_row(
         (_, _, true) => RowClass::Paraphrase,
         _ => RowClass::Retold,
     };
-    let missing = (0..articles.len()).filter(|a| !by_article.contains_key(a)).collect();
+    // An article of the other event (see [`events`]) does not leave this fact out: it reports something else.
+    let missing = (0..articles.len())
+        .filter(|a| {
+            !by_article.contains_key(a) && by_article.keys().all(|&m| events::may_align(event_of, m, *a))
+        })
+        .collect();
     FactRow { id: 0, class, reference: row_reference, members, missing }
 }

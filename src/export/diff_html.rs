@@ -18,7 +18,7 @@ th { background: #f4f4f6; position: sticky; top: 0; }
 .facts td.ref { background: #fbfbf2; }
 ins { background: #d7f5dd; text-decoration: none; } del { background: #fde0e0; color: #8a1f1f; }
 .badge { display: inline-block; padding: 0 .4rem; border-radius: .6rem; font-size: .8rem; color: #fff; }
-.verbatim { background: #6b5fbf; } .paraphrase { background: #2f8f5b; } .retold { background: #2b6cb0; } .single { background: #b7791f; } .missing { background: #e4e4e8; }
+.verbatim { background: #6b5fbf; } .paraphrase { background: #2f8f5b; } .retold { background: #2b6cb0; } .single { background: #b7791f; } .missing { background: #e4e4e8; } .other { background: #fff; outline: 1px dashed #c8c8d0; }
 .strip { border-collapse: separate; border-spacing: 2px; } .strip td { width: .9rem; height: .9rem; padding: 0; border: 0; }
 .strip th { background: none; border: 0; font-weight: normal; white-space: nowrap; position: static; }
 .strip a { display: block; width: 100%; height: 100%; }
@@ -111,6 +111,17 @@ pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write
     }
     writeln!(out, "</table>")?;
 
+    if let Some(split) = &diff.events {
+        let names = |group: &[usize]| group.iter().map(|&a| text(&labels[a])).collect::<Vec<_>>().join(", ");
+        writeln!(
+            out,
+            "<p><strong>Two events.</strong> These articles read as two events (similarity across {:.2} of within), \
+             and their facts are lined up apart: {} | {}. A dashed square is a fact of the other event.</p>",
+            split.ratio,
+            names(&split.groups[0]),
+            names(&split.groups[1])
+        )?;
+    }
     writeln!(out, "<h2>Coverage</h2>\n<p class=\"muted\">One square per fact, in reading order: \
         <span class=\"badge verbatim\">verbatim</span> <span class=\"badge paraphrase\">paraphrase</span> \
         <span class=\"badge retold\">retold</span> <span class=\"badge single\">single</span> <span class=\"badge missing\" style=\"color:#555\">not carried</span></p>")?;
@@ -118,7 +129,13 @@ pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write
     for (index, label) in labels.iter().enumerate() {
         write!(out, "<tr><th>{}</th>", text(label))?;
         for row in &diff.rows {
-            let class = if row.member(index).is_some() { row.class.label() } else { "missing" };
+            let class = if row.member(index).is_some() {
+                row.class.label()
+            } else if row.missing.contains(&index) {
+                "missing"
+            } else {
+                "other"
+            };
             write!(
                 out,
                 "<td class=\"{class}\" title=\"fact {} ({class})\"><a href=\"#fact-{}\"></a></td>",

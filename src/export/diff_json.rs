@@ -84,8 +84,15 @@ pub fn diff_json_value(diff: &StoryDiff) -> Value {
             })
         })
         .collect();
+    // Two events found in one story: each group's articles by doc_id; facts are lined up within a group only.
+    let events: Value = diff.events.as_ref().map_or(Value::Null, |split| {
+        let groups: Vec<Vec<&str>> =
+            split.groups.iter().map(|g| g.iter().map(|&a| id(a)).collect()).collect();
+        json!({"groups": groups, "ratio": (split.ratio * 1000.0).round() / 1000.0})
+    });
     json!({
         "articles": articles,
+        "events": events,
         "reference": diff.articles.get(diff.reference).map(|a| a.doc_id.as_str()),
         "summary": diff.summary,
         "facts": facts,

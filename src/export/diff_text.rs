@@ -185,6 +185,17 @@ pub fn write_diff_text(diff: &StoryDiff, settings: TextSettings, out: &mut dyn W
         )?;
     }
     writeln!(out, "{}", palette.paint(palette.dim, "(* = reference outlet)"))?;
+    if let Some(split) = &diff.events {
+        let names =
+            |group: &[usize]| group.iter().map(|&a| labels[a].as_str()).collect::<Vec<_>>().join(", ");
+        let note = format!(
+            "these articles read as two events (similarity across {:.2} of within), lined up apart: [{}] and [{}]",
+            split.ratio,
+            names(&split.groups[0]),
+            names(&split.groups[1])
+        );
+        writeln!(out, "{}", palette.paint(palette.warn, &note))?;
+    }
 
     let columns = total.max(1);
     let side_by_side =
