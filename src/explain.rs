@@ -93,6 +93,16 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
             );
             (edge.cosine, edge.containment, verification)
         }
+        Verdict::Edge(edge)
+            if edge.kind == crate::cluster::EdgeKind::SameEvent && (fa.headline_only || fb.headline_only) =>
+        {
+            let verification = format!(
+                "edge kept: score {:.3} ({:?}): a headline alone, its cosine {:.3} read on the scale of full \
+                 articles (x{:.1})",
+                edge.score, edge.kind, edge.cosine, config.headline_scale
+            );
+            (edge.cosine, edge.containment, verification)
+        }
         Verdict::Edge(edge) => {
             (edge.cosine, edge.containment, format!("edge kept: score {:.3} ({:?})", edge.score, edge.kind))
         }

@@ -589,10 +589,6 @@ fn issue_14_a_crawl_of_pages_in_three_languages_is_read_whole() {
 }
 
 #[test]
-#[ignore = "issue 14, not met yet: in a corpus of five short articles per language, two unrelated articles \
-            sharing two or three mid-frequency words (Polish 'coraz' and 'mniej', Portuguese 'subir') still pass \
-            the shared-term minimum; four pairs form stories (four larger stories, 13 articles, before everyday \
-            words were weighed down and 'Read also' lines dropped in other languages)"]
 fn issue_14_unrelated_short_articles_in_three_languages_form_no_story() {
     let clustering = cluster_paths(&[fixture("unrelated-three-languages.jsonl")], &Config::default());
     let stories: Vec<Vec<&str>> = clustering

@@ -34,6 +34,7 @@ pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<u8> {
         let settings = JsonSettings {
             threshold: config.cluster.threshold,
             window_days: config.cluster.window_days,
+            headline_scale: config.cluster.headline_scale,
             salient_terms: config.features.salient_terms,
             sketch_terms: config.features.sketch_terms,
         };

@@ -11,7 +11,7 @@ mod generate;
 mod ingest;
 mod report;
 
-use crate::cluster::{ClusterConfig, DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS};
+use crate::cluster::{ClusterConfig, DEFAULT_HEADLINE_SCALE, DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS};
 use crate::features::FeatureConfig;
 use crate::pipeline::{Clustering, Config};
 use anyhow::{bail, Context, Result};
@@ -56,7 +56,9 @@ pub enum Command {
 /// Clustering settings shared by every subcommand that clusters.
 #[derive(Debug, Clone, Args)]
 pub struct ClusterOptions {
-    /// Average similarity (0-1] two groups of articles need to become one story.
+    /// Average similarity (0-1] two groups of articles need to become one story. A pair where either article is
+    /// a headline alone is first put on full articles' scale (its similarity times 1.9, at most 1), so one
+    /// threshold serves headline feeds and full reports.
     #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "SIMILARITY")]
     pub threshold: f32,
     /// Articles dated further apart than this many days never share a story.
@@ -77,6 +79,9 @@ pub struct ClusterOptions {
     /// Terms per event-view MinHash (for measurement runs).
     #[arg(long, hide = true)]
     pub sketch_terms: Option<usize>,
+    /// Scale of headline-only similarities against full articles' (for measurement runs).
+    #[arg(long, hide = true, default_value_t = DEFAULT_HEADLINE_SCALE)]
+    pub headline_scale: f32,
     /// Compare all pairs instead of LSH candidates (quadratic; measures what LSH misses).
     #[arg(long, hide = true)]
     pub exhaustive: bool,
@@ -106,6 +111,9 @@ impl ClusterOptions {
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
             bail!("--threshold must be in (0, 1], got {}", self.threshold);
         }
+        if !(self.headline_scale >= 1.0 && self.headline_scale.is_finite()) {
+            bail!("--headline-scale must be at least 1, got {}", self.headline_scale);
+        }
         if let Some(0) = self.threads {
             bail!("--threads must be at least 1");
         }
@@ -117,6 +125,7 @@ impl ClusterOptions {
             cluster: ClusterConfig {
                 threshold: self.threshold,
                 window_days: (!self.no_window).then_some(self.window_days),
+                headline_scale: self.headline_scale,
             },
             exhaustive: self.exhaustive,
             fields: self.input.field_map()?,

@@ -12,6 +12,9 @@ use std::io::{self, Write};
 pub struct JsonSettings {
     pub threshold: f32,
     pub window_days: Option<u32>,
+    /// Similarities of pairs where either article is a headline alone are multiplied by this before the
+    /// threshold applies.
+    pub headline_scale: f32,
     pub salient_terms: usize,
     pub sketch_terms: usize,
 }
