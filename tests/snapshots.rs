@@ -72,3 +72,20 @@ fn issue_3_diff_json_of_the_putin_story() {
 fn issue_3_diff_html_of_the_putin_story() {
     insta::assert_snapshot!(diff_output_file("--html"));
 }
+
+/// Issue 16 item 11: the README's sample output is a checked artefact. Every line it shows (but "...") is printed
+/// by `storydiff cluster corpora/`, in the same order.
+#[test]
+fn readme_sample_output_is_what_cluster_prints() {
+    let printed = run_to_string(&["storydiff", "cluster", "corpora"]);
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let after = readme.split_once("Sample output of the first").expect("the README shows a sample").1;
+    let sample = after.split("```").nth(1).expect("the sample is a code block");
+    let mut printed_lines = printed.lines();
+    for line in sample.lines().filter(|l| !l.trim().is_empty() && l.trim() != "...") {
+        assert!(
+            printed_lines.any(|p| p == line),
+            "README sample line not printed (or out of order): {line:?}\n--- printed ---\n{printed}"
+        );
+    }
+}
