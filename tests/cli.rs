@@ -4,6 +4,9 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::{prerequisite, program_runs};
+
 fn storydiff() -> Command {
     let mut cmd = Command::cargo_bin("storydiff").unwrap();
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -21,6 +24,9 @@ fn issue_2_seed_file_keeps_url_metadata_outlet_and_drops_read_more() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("seed.jsonl");
     let seed = shared().join("seeds/000_95d720f2203187c9.txt");
+    if !prerequisite("the shared seed file (../shared beside the repository)", seed.exists()) {
+        return;
+    }
     storydiff().arg("ingest").arg(&seed).arg("-o").arg(&out).assert().success();
     let text = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -40,12 +46,13 @@ fn issue_2_seed_file_keeps_url_metadata_outlet_and_drops_read_more() {
 }
 
 #[test]
-fn bundled_corpus_clusters_with_bcubed_f1_at_least_095() {
+fn bundled_corpus_clusters_with_bcubed_f1_at_least_0975() {
     let output = storydiff().args(["eval", "--gold", GOLD, "corpora", "--json"]).output().unwrap();
     assert!(output.status.success());
     let scores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let f1 = scores["bcubed_f1"].as_f64().unwrap();
-    assert!(f1 >= 0.95, "B-cubed F1 {f1}");
+    // Measured 0.978 (docs/EVALUATION.md); the floor sits just under it.
+    assert!(f1 >= 0.975, "B-cubed F1 {f1}");
     assert_eq!(scores["n_docs"], 81);
 }
 
@@ -88,37 +95,47 @@ fn issue_14_dump_edges_labels_every_verified_edge_by_the_gold_stories() {
 
 #[test]
 fn eval_agrees_with_the_reference_scorer() {
-    let dir = tempfile::tempdir().unwrap();
-    let assignments = dir.path().join("pred.tsv");
-    let output = storydiff()
-        .args(["eval", "--gold", GOLD, "corpora", "--json", "--threshold", "0.5", "--assignments"])
-        .arg(&assignments)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let ours: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let reference = std::process::Command::new("python3")
-        .arg(shared().join("tools/score_clusters.py"))
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(GOLD))
-        .arg(&assignments)
-        .output()
-        .expect("python3 runs the reference scorer");
-    assert!(reference.status.success(), "{}", String::from_utf8_lossy(&reference.stderr));
-    let theirs: serde_json::Value = serde_json::from_slice(&reference.stdout).unwrap();
-    for key in [
-        "bcubed_precision",
-        "bcubed_recall",
-        "bcubed_f1",
-        "pairwise_precision",
-        "pairwise_recall",
-        "pairwise_f1",
-        "ari",
-        "nmi",
-    ] {
-        let (a, b) = (ours[key].as_f64().unwrap(), theirs[key].as_f64().unwrap());
-        assert!((a - b).abs() < 5e-4, "{key}: storydiff {a}, reference {b}");
+    let scorer = shared().join("tools/score_clusters.py");
+    if !prerequisite(
+        "the reference scorer (../shared/tools) and python3",
+        scorer.exists() && program_runs("python3", "--version"),
+    ) {
+        return;
     }
-    assert_eq!(ours["n_pred_clusters"], theirs["n_pred_clusters"]);
+    let dir = tempfile::tempdir().unwrap();
+    // At the default threshold and at a high one, so more than one clustering is compared.
+    for threshold in ["0.19", "0.5"] {
+        let assignments = dir.path().join(format!("pred-{threshold}.tsv"));
+        let output = storydiff()
+            .args(["eval", "--gold", GOLD, "corpora", "--json", "--threshold", threshold, "--assignments"])
+            .arg(&assignments)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let ours: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let reference = std::process::Command::new("python3")
+            .arg(&scorer)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(GOLD))
+            .arg(&assignments)
+            .output()
+            .expect("python3 runs the reference scorer");
+        assert!(reference.status.success(), "{}", String::from_utf8_lossy(&reference.stderr));
+        let theirs: serde_json::Value = serde_json::from_slice(&reference.stdout).unwrap();
+        for key in [
+            "bcubed_precision",
+            "bcubed_recall",
+            "bcubed_f1",
+            "pairwise_precision",
+            "pairwise_recall",
+            "pairwise_f1",
+            "ari",
+            "nmi",
+        ] {
+            let (a, b) = (ours[key].as_f64().unwrap(), theirs[key].as_f64().unwrap());
+            assert!((a - b).abs() <= 1e-6, "{key} at {threshold}: storydiff {a}, reference {b}");
+        }
+        assert_eq!(ours["n_pred_clusters"], theirs["n_pred_clusters"]);
+    }
 }
 
 #[test]
@@ -128,6 +145,9 @@ fn dot_output_of_the_bundled_corpus_is_accepted_by_graphviz() {
     storydiff().args(["cluster", "corpora", "--dot"]).arg(&dot).assert().success();
     let text = std::fs::read_to_string(&dot).unwrap();
     assert!(text.contains("subgraph \"cluster_S1\""));
+    if !prerequisite("Graphviz `dot`", program_runs("dot", "-V")) {
+        return;
+    }
     let svg = std::process::Command::new("dot")
         .arg("-Tsvg")
         .arg(&dot)
