@@ -600,3 +600,20 @@ fn issue_14_unrelated_short_articles_in_three_languages_form_no_story() {
     assert!(stories.is_empty(), "unrelated articles joined: {stories:?}");
     assert_eq!(clustering.summary.singletons, 15);
 }
+
+/// Issue 16 (item 13 made the format property check WARC): a file named `.warc` that holds no WARC record was read
+/// as zero records and silently lost. It is rejected, naming the file; a blank one is simply empty.
+#[test]
+fn issue_16_a_file_named_warc_that_is_not_one_is_rejected_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_warc = dir.path().join("crawl.warc");
+    std::fs::write(&not_warc, "<html><body><p>A saved page, misnamed.</p></body></html>\n").unwrap();
+    let blank = dir.path().join("empty.warc");
+    std::fs::write(&blank, "\n\n").unwrap();
+    let paths = [not_warc.display().to_string(), blank.display().to_string()];
+    let (ingested, _, _) = prepare(&paths, &FieldMap::default());
+    assert!(ingested.articles.is_empty());
+    assert_eq!(ingested.rejected.len(), 1, "{:?}", ingested.rejected);
+    assert!(ingested.rejected[0].location.ends_with("crawl.warc"), "{:?}", ingested.rejected);
+    assert!(ingested.rejected[0].reason.contains("not a WARC file"), "{:?}", ingested.rejected);
+}

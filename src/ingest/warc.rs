@@ -55,8 +55,10 @@ pub fn stream(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>
     let Some(file) = super::open_input(path, out) else { return };
     let reader = records(path, file);
     let mut pending = Vec::new();
+    let mut records_read = 0usize;
     for (index, record) in WarcReader::new(reader).iter_records().enumerate() {
         let number = index + 1;
+        records_read = number;
         let record = match record {
             Ok(record) => record,
             Err(err) => {
@@ -79,6 +81,25 @@ pub fn stream(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>
         }
     }
     hand_over(parse_pages(&display, pending), out, sink);
+    // The WARC reader finds no record in text that is not a WARC file, and says nothing: such a file would be
+    // silently lost (found by the format property of tests/properties.rs).
+    if records_read == 0 && !is_blank(path) {
+        out.rejected.push(Rejected {
+            location: display,
+            reason: "not a WARC file: no record found (a WARC file starts with \"WARC/1.0\" or \"WARC/1.1\")"
+                .to_string(),
+        });
+    }
+}
+
+/// Whether a file (decompressed, for `.gz`) holds nothing but white space, judged on its first 64 KiB.
+fn is_blank(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let mut head = Vec::new();
+    if records(path, file).take(64 << 10).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    head.iter().all(u8::is_ascii_whitespace)
 }
 
 /// Reads the article's record again, by its number in the file.
