@@ -406,3 +406,28 @@ fn issue_13_two_similar_events_in_one_story_are_lined_up_apart() {
         grounded[0]
     );
 }
+
+/// Issue 16 item 12: seed-layout and plain-text articles have no headline; the diff shows each one's lead sentence
+/// without its dateline instead of "(no headline)", marked as derived, and it never becomes a clustering feature.
+#[test]
+fn issue_16_articles_without_a_headline_show_their_lead_marked_derived() {
+    let diff = putin_diff();
+    for article in diff["articles"].as_array().unwrap() {
+        let title = article["title"].as_str().unwrap_or_else(|| panic!("a headline to show: {article}"));
+        assert_eq!(article["title_derived"], true, "{article}");
+        assert!(!title.starts_with("MOSCOW") && title.len() <= 93, "lead, no dateline, cut: {title:?}");
+    }
+    let reuters = diff["articles"].as_array().unwrap().iter().find(|a| a["outlet"] == "reuters.com").unwrap();
+    assert!(reuters["title"].as_str().unwrap().starts_with("Russian President Vladimir Putin has cancelled"));
+    // The derived headline is not a title: no headline sentence takes part in the rows.
+    assert!(diff["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["members"].as_array().unwrap())
+        .flat_map(|m| m["sentences"].as_array().unwrap())
+        .all(|s| s.get("headline").is_none()));
+    let terminal = storydiff().args(["diff", "corpora/putin-paris", "--color", "never"]).output().unwrap();
+    let terminal = String::from_utf8(terminal.stdout).unwrap();
+    assert!(!terminal.contains("(no headline)") && terminal.contains("[lead] Vladimir Putin will not come"));
+}

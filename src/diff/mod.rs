@@ -33,7 +33,11 @@ use words::Segment;
 pub struct DiffArticle {
     pub doc_id: String,
     pub outlet: String,
+    /// The article's headline; for an article without one, its lead sentence without the dateline
+    /// ([`crate::article::derived_headline`]), shown only.
     pub title: Option<String>,
+    /// Whether `title` was derived from the body rather than given.
+    pub title_derived: bool,
     pub url: Option<String>,
     pub date: Option<chrono::NaiveDate>,
     pub dateline: Option<String>,
@@ -221,7 +225,8 @@ pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
         .map(|(a, body)| DiffArticle {
             doc_id: a.doc_id.clone(),
             outlet: a.outlet_or_unknown().to_string(),
-            title: a.title.clone(),
+            title: Some(a.headline()).filter(|h| !h.is_empty()),
+            title_derived: a.title.as_deref().is_none_or(|t| t.trim().is_empty()),
             url: a.url.clone(),
             date: a.date,
             dateline: body.dateline.clone(),

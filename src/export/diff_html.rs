@@ -96,6 +96,11 @@ pub fn write_diff_html(diff: &StoryDiff, back: Option<&str>, out: &mut dyn Write
     writeln!(out, "<h2>Articles</h2>\n<table>\n<tr><th>Outlet</th><th>Headline</th><th>Date</th><th>Sentences</th></tr>")?;
     for (index, article) in diff.articles.iter().enumerate() {
         let title = text(article.title.as_deref().unwrap_or("(no headline)")).into_owned();
+        let title = if article.title_derived {
+            format!("<span class=\"muted\" title=\"no headline given: the lead sentence\">{title}</span>")
+        } else {
+            title
+        };
         let title = match article.url.as_deref().and_then(safe_href) {
             Some(href) => format!("<a href=\"{href}\" rel=\"noopener noreferrer\">{title}</a>"),
             None => title,

@@ -13,7 +13,8 @@ pub fn diff_json_value(diff: &StoryDiff) -> Value {
         .iter()
         .map(|a| {
             json!({
-                "doc_id": a.doc_id, "outlet": a.outlet, "title": a.title, "url": a.url, "date": a.date,
+                "doc_id": a.doc_id, "outlet": a.outlet, "title": a.title, "title_derived": a.title_derived,
+                "url": a.url, "date": a.date,
                 "dateline": a.dateline, "sentences": a.sentences.len(),
             })
         })

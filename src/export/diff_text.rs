@@ -177,14 +177,20 @@ pub fn write_diff_text(diff: &StoryDiff, settings: TextSettings, out: &mut dyn W
     let label_width = labels.iter().map(|l| textwrap::core::display_width(l)).max().unwrap_or(0);
     for (index, article) in diff.articles.iter().enumerate() {
         let marker = if index == diff.reference { "*" } else { " " };
-        writeln!(
-            out,
-            "{marker}{} {}",
-            pad(&labels[index], label_width),
-            article.title.as_deref().unwrap_or("(no headline)")
-        )?;
+        let title = article.title.as_deref().unwrap_or("(no headline)");
+        let title = if article.title_derived {
+            palette.paint(palette.dim, &format!("[lead] {title}"))
+        } else {
+            title.into()
+        };
+        writeln!(out, "{marker}{} {title}", pad(&labels[index], label_width))?;
     }
-    writeln!(out, "{}", palette.paint(palette.dim, "(* = reference outlet)"))?;
+    let legend = if diff.articles.iter().any(|a| a.title_derived) {
+        "(* = reference outlet; [lead] = no headline given: the lead sentence, without its dateline)"
+    } else {
+        "(* = reference outlet)"
+    };
+    writeln!(out, "{}", palette.paint(palette.dim, legend))?;
     if let Some(split) = &diff.events {
         let names =
             |group: &[usize]| group.iter().map(|&a| labels[a].as_str()).collect::<Vec<_>>().join(", ");

@@ -19,7 +19,8 @@ pub struct IndexEntry<'a> {
     pub diff: &'a StoryDiff,
 }
 
-/// A story's headline: the reference article's title, else its first sentence.
+/// A story's headline: the reference article's title (derived from its lead when it has none), else its first
+/// sentence.
 pub fn story_headline(diff: &StoryDiff) -> String {
     let article = diff.articles.get(diff.reference);
     if let Some(title) = article.and_then(|a| a.title.clone()) {
