@@ -324,3 +324,39 @@ fn issue_14_headline_pairs_are_scored_on_the_scale_of_full_articles() {
         .success()
         .stdout(predicate::str::contains("a headline alone"));
 }
+
+/// Issue 16 item 8: where nothing is clustered (`diff` without `--story`, `report --stories`), the clustering
+/// flags are refused with exit 2 naming the flag, not silently ignored; where they apply they are taken.
+#[test]
+fn issue_16_clustering_flags_are_refused_where_nothing_is_clustered() {
+    storydiff()
+        .args(["diff", "corpora/putin-paris", "--threshold", "0.3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threshold does not apply without --story"));
+    let dir = tempfile::tempdir().unwrap();
+    storydiff()
+        .args(["report", "--stories", GOLD, "corpora", "--window-days", "3", "-o"])
+        .arg(dir.path().join("report"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--window-days does not apply with --stories"));
+    storydiff().args(["diff", "--story", "S1", "corpora", "--threshold", "0.3"]).assert().success();
+}
+
+/// The defaults written out in `--help` (the flags are Options, so clap cannot print them) are the code's.
+#[test]
+fn help_states_the_default_threshold_and_window() {
+    let help = storydiff().args(["cluster", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        format!(
+            "one threshold serves headline feeds and full reports. [default: {}]",
+            storydiff::cluster::DEFAULT_THRESHOLD
+        ),
+        format!("never share a story. [default: {}]", storydiff::cluster::DEFAULT_WINDOW_DAYS),
+        format!("times {}, at most 1", storydiff::cluster::DEFAULT_HEADLINE_SCALE),
+    ] {
+        assert!(help.contains(&expected), "{expected:?} not in: {help}");
+    }
+}

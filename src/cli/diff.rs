@@ -91,6 +91,9 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
         }
         None => {
             check_paths(&args.paths)?;
+            args.options.refuse_clustering_flags(
+                "without --story: the given articles are diffed as one story, unclustered",
+            )?;
             let (ingested, _, _) = crate::pipeline::prepare(&args.paths, &args.options.input.field_map()?);
             report_problems(&ingested);
             rejected = ingested.rejected.len();

@@ -58,12 +58,14 @@ pub enum Command {
 pub struct ClusterOptions {
     /// Average similarity (0-1] two groups of articles need to become one story. A pair where either article is
     /// a headline alone is first put on full articles' scale (its similarity times 2.2, at most 1), so one
-    /// threshold serves headline feeds and full reports.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "SIMILARITY")]
-    pub threshold: f32,
-    /// Articles dated further apart than this many days never share a story.
-    #[arg(long, default_value_t = DEFAULT_WINDOW_DAYS, value_name = "DAYS", conflicts_with = "no_window")]
-    pub window_days: u32,
+    /// threshold serves headline feeds and full reports. [default: 0.19]
+    // The default is written out (test `help_states_the_default_threshold_and_window` keeps it true) because the
+    // flag is an Option: commands that cluster nothing refuse it when given (issue 16).
+    #[arg(long, value_name = "SIMILARITY")]
+    pub threshold: Option<f32>,
+    /// Articles dated further apart than this many days never share a story. [default: 7]
+    #[arg(long, value_name = "DAYS", conflicts_with = "no_window")]
+    pub window_days: Option<u32>,
     /// Ignore dates: articles any time apart may share a story.
     #[arg(long)]
     pub no_window: bool,
@@ -108,8 +110,9 @@ impl InputOptions {
 impl ClusterOptions {
     /// Checks the flags and turns them into the pipeline's config.
     pub fn to_config(&self) -> Result<Config> {
-        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            bail!("--threshold must be in (0, 1], got {}", self.threshold);
+        let threshold = self.threshold.unwrap_or(DEFAULT_THRESHOLD);
+        if !(threshold > 0.0 && threshold <= 1.0) {
+            bail!("--threshold must be in (0, 1], got {threshold}");
         }
         if !(self.headline_scale >= 1.0 && self.headline_scale.is_finite()) {
             bail!("--headline-scale must be at least 1, got {}", self.headline_scale);
@@ -123,13 +126,27 @@ impl ClusterOptions {
                 sketch_terms: self.sketch_terms.unwrap_or(FeatureConfig::default().sketch_terms),
             },
             cluster: ClusterConfig {
-                threshold: self.threshold,
-                window_days: (!self.no_window).then_some(self.window_days),
+                threshold,
+                window_days: (!self.no_window).then_some(self.window_days.unwrap_or(DEFAULT_WINDOW_DAYS)),
                 headline_scale: self.headline_scale,
             },
             exhaustive: self.exhaustive,
             fields: self.input.field_map()?,
         })
+    }
+
+    /// Refuses the clustering flags in a command that clusters nothing (`why` says what it does instead), so a
+    /// flag the user gave is never silently ignored.
+    pub fn refuse_clustering_flags(&self, why: &str) -> Result<()> {
+        let given = [
+            ("--threshold", self.threshold.is_some()),
+            ("--window-days", self.window_days.is_some()),
+            ("--no-window", self.no_window),
+        ];
+        if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
+            bail!("{flag} does not apply {why}");
+        }
+        Ok(())
     }
 
     /// Runs the clustering pipeline with these options on `paths`, with a spinner on a terminal.

@@ -110,6 +110,8 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
     let (source, stories, singletons, code) = match &args.stories {
         Some(path) => {
             check_paths(&args.paths)?;
+            args.options
+                .refuse_clustering_flags("with --stories: the stories come from the file, unclustered")?;
             let (ingested, _, _) = crate::pipeline::prepare(&args.paths, &args.options.input.field_map()?);
             report_problems(&ingested);
             let (stories, singletons) = stories_from_file(path, &ingested.articles)?;
