@@ -154,7 +154,16 @@ fn dot_output_of_the_bundled_corpus_is_accepted_by_graphviz() {
         .output()
         .expect("Graphviz `dot` is installed (.ci/run installs it)");
     assert!(svg.status.success(), "dot rejected the graph: {}", String::from_utf8_lossy(&svg.stderr));
-    assert!(String::from_utf8_lossy(&svg.stdout).contains("<svg"));
+    let svg = String::from_utf8_lossy(&svg.stdout);
+    assert!(svg.contains("<svg"));
+    // Issue 16 item 12: the stories are packed into rows, so the picture fits a screen (it was 7,219 x 582 pt).
+    let tag = &svg[svg.find("<svg").expect("an svg element")..];
+    let size = |name: &str| -> f64 {
+        let value = tag.split(&format!(" {name}=\"")).nth(1).expect("svg size");
+        value.split("pt").next().unwrap().parse().unwrap()
+    };
+    let (width, height) = (size("width"), size("height"));
+    assert!(width <= 2.0 * height, "{width} x {height} pt");
 }
 
 #[test]
