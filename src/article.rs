@@ -121,47 +121,11 @@ impl Article {
     pub fn outlet_or_unknown(&self) -> &str {
         self.outlet.as_deref().unwrap_or("unknown")
     }
-
-    /// A one-line label: the title, else one derived from the body (see [`derived_headline`]). Shown only: a
-    /// derived headline is never a clustering feature.
-    pub fn headline(&self) -> String {
-        if let Some(title) = self.title.as_deref().filter(|t| !t.trim().is_empty()) {
-            return title.to_string();
-        }
-        let first = match &self.excerpt {
-            Some(excerpt) => excerpt.as_str(),
-            None => self.paragraphs.first().map(String::as_str).unwrap_or(""),
-        };
-        derived_headline(first)
-    }
 }
 
-/// Characters of the body kept for a headline when the body is dropped: a dateline and a lead sentence's first
-/// [`DERIVED_HEADLINE_CHARS`].
+/// Characters of the body kept for a headline when the body is dropped (see
+/// `diff::sentences::display_headline`): a dateline and a lead sentence's first 90.
 const EXCERPT_CHARS: usize = 200;
-
-/// A derived headline is cut at a word boundary before this many characters ("..." marks the cut); the titles of
-/// the bundled corpus run 40-90.
-pub const DERIVED_HEADLINE_CHARS: usize = 90;
-
-/// A display headline for an article that has none (seed layout, plain text): its lead sentence without the
-/// dateline ("MOSCOW/PARIS, Oct 11 (Reuters) -"), cut at a word boundary. Issue 16: the Putin story's diff said
-/// "(no headline)" seven times, and its DOT label was Reuters' dateline.
-pub fn derived_headline(first_paragraph: &str) -> String {
-    let (_, lead) = crate::diff::sentences::split_dateline(first_paragraph.trim());
-    let sentence_end = lead
-        .char_indices()
-        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && lead[i + c.len_utf8()..].starts_with(' '))
-        .map_or(lead.len(), |(i, c)| i + c.len_utf8());
-    let sentence = lead[..sentence_end].trim();
-    if sentence.chars().count() <= DERIVED_HEADLINE_CHARS {
-        return sentence.to_string();
-    }
-    let cut: String = sentence.chars().take(DERIVED_HEADLINE_CHARS).collect();
-    let at_word =
-        cut.rfind(' ').filter(|&i| i > DERIVED_HEADLINE_CHARS / 2).map_or(cut.as_str(), |i| &cut[..i]);
-    format!("{}...", at_word.trim_end_matches([',', ';', ':']))
-}
 
 /// An input record that could not become an article, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

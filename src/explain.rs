@@ -186,7 +186,7 @@ pub fn write_explanation(clustering: &Clustering, e: &Explanation, out: &mut dyn
             "{label}: {id} [{}, {}] in {story}\n   {}",
             article.outlet_or_unknown(),
             article.date.map_or("undated".to_string(), |d| d.to_string()),
-            article.headline()
+            crate::diff::sentences::display_headline(article)
         )?;
     }
     writeln!(out)?;

@@ -34,7 +34,7 @@ pub struct DiffArticle {
     pub doc_id: String,
     pub outlet: String,
     /// The article's headline; for an article without one, its lead sentence without the dateline
-    /// ([`crate::article::derived_headline`]), shown only.
+    /// ([`sentences::derived_headline`]), shown only.
     pub title: Option<String>,
     /// Whether `title` was derived from the body rather than given.
     pub title_derived: bool,
@@ -225,7 +225,7 @@ pub fn diff_story_with(articles: &[&Article], model: &FactModel) -> StoryDiff {
         .map(|(a, body)| DiffArticle {
             doc_id: a.doc_id.clone(),
             outlet: a.outlet_or_unknown().to_string(),
-            title: Some(a.headline()).filter(|h| !h.is_empty()),
+            title: Some(sentences::display_headline(a)).filter(|h| !h.is_empty()),
             title_derived: a.title.as_deref().is_none_or(|t| t.trim().is_empty()),
             url: a.url.clone(),
             date: a.date,

@@ -97,6 +97,43 @@ fn bounded(sentence: String) -> Vec<String> {
     words.chunks(MAX_SENTENCE_WORDS).map(|piece| piece.join(" ")).collect()
 }
 
+/// A one-line label for an article: its title, else one derived from its body ([`derived_headline`]). Shown
+/// only: a derived headline is never a clustering feature. It lives here, beside the dateline pattern, so that
+/// `article` does not depend on `diff`.
+pub fn display_headline(article: &crate::article::Article) -> String {
+    if let Some(title) = article.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        return title.to_string();
+    }
+    let first = match &article.excerpt {
+        Some(excerpt) => excerpt.as_str(),
+        None => article.paragraphs.first().map(String::as_str).unwrap_or(""),
+    };
+    derived_headline(first)
+}
+
+/// A derived headline is cut at a word boundary before this many characters ("..." marks the cut); the titles of
+/// the bundled corpus run 40-90.
+pub const DERIVED_HEADLINE_CHARS: usize = 90;
+
+/// A display headline for an article that has none (seed layout, plain text): its lead sentence without the
+/// dateline ("MOSCOW/PARIS, Oct 11 (Reuters) -"), cut at a word boundary. Issue 16: the Putin story's diff said
+/// "(no headline)" seven times, and its DOT label was Reuters' dateline.
+pub fn derived_headline(first_paragraph: &str) -> String {
+    let (_, lead) = split_dateline(first_paragraph.trim());
+    let sentence_end = lead
+        .char_indices()
+        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && lead[i + c.len_utf8()..].starts_with(' '))
+        .map_or(lead.len(), |(i, c)| i + c.len_utf8());
+    let sentence = lead[..sentence_end].trim();
+    if sentence.chars().count() <= DERIVED_HEADLINE_CHARS {
+        return sentence.to_string();
+    }
+    let cut: String = sentence.chars().take(DERIVED_HEADLINE_CHARS).collect();
+    let at_word =
+        cut.rfind(' ').filter(|&i| i > DERIVED_HEADLINE_CHARS / 2).map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}...", at_word.trim_end_matches([',', ';', ':']))
+}
+
 /// Splits an article's paragraphs into sentences. The dateline is looked for in the first paragraph only.
 pub fn split_body(paragraphs: &[String]) -> SplitBody {
     let mut body = SplitBody::default();

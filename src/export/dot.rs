@@ -1,5 +1,6 @@
 //! The story graph as Graphviz DOT: one subgraph per story, nodes coloured by outlet, edges labelled by score.
 
+use crate::diff::sentences::display_headline;
 use crate::pipeline::Clustering;
 use std::io::{self, Write};
 use xxhash_rust::xxh3::xxh3_64;
@@ -57,7 +58,7 @@ pub fn write_dot(clustering: &Clustering, out: &mut dyn Write) -> io::Result<()>
         if story.members.len() < 2 {
             continue;
         }
-        let headline = articles[story.representative as usize].headline();
+        let headline = display_headline(&articles[story.representative as usize]);
         writeln!(out, "  subgraph \"cluster_{}\" {{", escape_dot(&story.id))?;
         writeln!(
             out,
@@ -68,7 +69,7 @@ pub fn write_dot(clustering: &Clustering, out: &mut dyn Write) -> io::Result<()>
         )?;
         for &m in &story.members {
             let a = &articles[m as usize];
-            let label = format!("{}\n{}", a.outlet_or_unknown(), short(&a.headline(), 40));
+            let label = format!("{}\n{}", a.outlet_or_unknown(), short(&display_headline(a), 40));
             writeln!(
                 out,
                 "    n{} [label=\"{}\", fillcolor=\"{}\", tooltip=\"{}\"];",

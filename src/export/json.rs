@@ -101,7 +101,7 @@ pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dy
             outlets: outlets_of(clustering, story),
             languages: super::languages_of(clustering, story),
             dates: date_span(clustering, story),
-            headline: articles[story.representative as usize].headline(),
+            headline: crate::diff::sentences::display_headline(&articles[story.representative as usize]),
             members: story
                 .members
                 .iter()

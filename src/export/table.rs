@@ -55,7 +55,8 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
         };
         let size: usize =
             story.members.iter().map(|&m| 1 + clustering.articles()[m as usize].duplicate_ids.len()).sum();
-        let headline = clustering.articles()[story.representative as usize].headline();
+        let headline =
+            crate::diff::sentences::display_headline(&clustering.articles()[story.representative as usize]);
         let languages = languages_of(clustering, story);
         let language_text = if languages.is_empty() { "-".to_string() } else { languages.join(",") };
         writeln!(
