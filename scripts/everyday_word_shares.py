@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reproduces the measurements behind EVERYDAY_WORD_SHARE (src/features/language.rs): the share of a text's first
-120 words found in a language's everyday-word list (src/lexicon/word_frequencies.tsv), for the team's
+120 words found in a language's everyday-word list (src/text/lexicon/word_frequencies.tsv), for the team's
 three-language fixture against its own and the other languages, and for synthetic articles of
 ../shared/tools/gen_scale.py (300, its default seed) against every Latin-script list.
 
@@ -18,7 +18,7 @@ def main():
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     a = ap.parse_args()
     lists = {}
-    for line in open(os.path.join(ROOT, "src", "lexicon", "word_frequencies.tsv"), encoding="utf-8"):
+    for line in open(os.path.join(ROOT, "src", "text", "lexicon", "word_frequencies.tsv"), encoding="utf-8"):
         code, rest = line.rstrip("\n").split("\t")
         lists[code] = set(rest.split(" ")[0::2])
 

@@ -2,11 +2,10 @@
 
 use crate::article::Article;
 use crate::cluster::{verify_pair, ClusterConfig, Verdict};
-use crate::features::{
-    article_terms, event_signature, keyed_counts, term_hash, term_key, weighted_terms, TermKey, TermKind,
-};
+use crate::features::{article_terms, event_signature, keyed_counts, term_key, weighted_terms, TermKey};
 use crate::pipeline::Clustering;
-use minhash_rs::prelude::*;
+use crate::text::hash::term_hash;
+use crate::text::tokenize::TermKind;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -161,8 +160,8 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
         rhs_story: sb.id.clone(),
         same_story,
         shared_terms: shared,
-        event_jaccard_estimate: event_a.estimate_jaccard_index(&event_b),
-        copy_jaccard_estimate: fa.copy_signature.estimate_jaccard_index(&fb.copy_signature),
+        event_jaccard_estimate: event_a.estimate_jaccard(&event_b),
+        copy_jaccard_estimate: fa.copy_signature.estimate_jaccard(&fb.copy_signature),
         cosine,
         matchable_share: [fa, fb].map(|f| crate::features::cosine(&f.vector, &f.vector)),
         containment,

@@ -513,7 +513,7 @@ fn issue_5_articles_in_four_languages_cluster_by_story_within_each_language() {
         assert_eq!(article.language.as_deref(), Some(language), "{}", article.doc_id);
     }
     let mut table = Vec::new();
-    storydiff::export::write_table(&clustering, &mut table, true).unwrap();
+    storydiff::display::write_table(&clustering, &mut table, true).unwrap();
     let table = String::from_utf8(table).unwrap();
     assert!(table.lines().next().unwrap().contains("LANG"), "{table}");
     assert!(table.lines().any(|l| l.contains(" zh ") && l.contains("普京")), "{table}");
@@ -524,7 +524,7 @@ fn issue_5_headline_only_input_is_detected_and_said_in_the_summary() {
     let clustering = cluster_paths(&[fixture("uci-headlines.csv")], &Config::default());
     assert_eq!(clustering.summary.headline_only, 4);
     let mut summary = Vec::new();
-    storydiff::export::write_summary(&clustering.summary, &mut summary).unwrap();
+    storydiff::display::write_summary(&clustering.summary, &mut summary).unwrap();
     let summary = String::from_utf8(summary).unwrap();
     assert!(summary.contains("4 of the articles are headlines only"), "{summary}");
     let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));

@@ -1,6 +1,7 @@
 //! `storydiff cluster`: the stories as a table, and optionally as JSON, DOT and assignments.
 
 use super::{strict_code, write_file, ClusterOptions};
+use crate::display;
 use crate::export::{self, JsonSettings};
 use anyhow::Result;
 use clap::Args;
@@ -46,6 +47,6 @@ pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<u8> {
     if let Some(path) = &args.assignments {
         write_file(path, |w| export::write_assignments(&clustering, w))?;
     }
-    export::write_table(&clustering, out, args.all)?;
+    display::write_table(&clustering, out, args.all)?;
     Ok(strict_code(&args.options, &clustering))
 }

@@ -3,7 +3,8 @@
 use super::{check_paths, report_problems, write_file, ClusterOptions};
 use crate::diff::facts::FactModel;
 use crate::diff::{diff_story_with, StoryDiff};
-use crate::export::{write_diff_html, write_diff_json, write_diff_text, TextSettings};
+use crate::display::{write_diff_html, write_diff_text, TextSettings};
+use crate::export::write_diff_json;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};

@@ -3,7 +3,7 @@
 use super::{check_paths, report_problems, write_file, ClusterOptions};
 use crate::article::Article;
 use crate::diff::{diff_story, DiffSummary, RowClass, StoryDiff};
-use crate::export::{write_diff_html, write_index_html, IndexEntry};
+use crate::display::{write_diff_html, write_index_html, IndexEntry};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;

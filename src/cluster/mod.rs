@@ -2,8 +2,10 @@
 //! graph into stories by average linkage so that weak bridges do not chain distinct events together.
 
 mod linkage;
+mod order;
 
 pub use linkage::average_linkage;
+pub use order::{order_stories, Story};
 
 use crate::features::{cosine, estimated_containment, shared_terms, ArticleFeatures};
 use petgraph::graph::{NodeIndex, UnGraph};
@@ -172,26 +174,17 @@ pub fn min_shared_terms(lhs: &ArticleFeatures, rhs: &ArticleFeatures) -> usize {
 /// A pair sharing fewer than [`min_shared_terms`] keeps its edge with the score capped at this share of the
 /// threshold: it can still support a story both articles belong to (dropping such edges outright split the
 /// bundled hurricane story, held together by a 0.096 edge on 2 terms) but never joins two articles by itself.
-/// Half: the level from which [`expand_candidates`] counts an edge as able to join a story.
+/// Half: the level from which [`expand_and_verify`] counts an edge as able to join a story.
 pub const FEW_SHARED_CAP: f32 = 0.5;
 
 /// Neighbours of a neighbour compared per article, at most: the strongest edges first. Stories in the labelled
 /// corpora have 2-5 reports; 20 leaves room for large stories while keeping the expansion linear in articles.
 pub const MAX_EXPANSION_NEIGHBOURS: usize = 20;
 
-/// Adds to the LSH candidates the pairs two hops apart through verified edges that could join a story
-/// (score at least half the threshold). LSH finds each same-story pair with some probability; when A-B and
-/// B-C were found, comparing A with C costs little and lets average linkage see the whole story.
-/// Returns the merged candidate list, sorted and without repeats.
-pub fn expand_candidates(
-    pairs: &[(u32, u32)],
-    features: &[ArticleFeatures],
-    config: &ClusterConfig,
-) -> Vec<(u32, u32)> {
-    expand_and_verify(pairs, features, config).0
-}
-
-/// [`expand_candidates`], with the verified edges of every candidate pair, sorted by pair: each pair is
+/// Verifies the candidates and adds the pairs two hops apart through verified edges that could join a story
+/// (score at least half the threshold), verified too. LSH finds each same-story pair with some probability;
+/// when A-B and B-C were found, comparing A with C costs little and lets average linkage see the whole story.
+/// Returns every pair compared, sorted and without repeats, and the verified edges sorted by pair: each pair is
 /// verified once.
 pub fn expand_and_verify(
     pairs: &[(u32, u32)],
@@ -247,22 +240,6 @@ pub struct StoryGraph {
 }
 
 impl StoryGraph {
-    pub fn build(
-        articles: usize,
-        pairs: &[(u32, u32)],
-        features: &[ArticleFeatures],
-        config: &ClusterConfig,
-    ) -> Self {
-        let edges: Vec<Edge> = pairs
-            .par_iter()
-            .filter_map(|&(lhs, rhs)| match verify_pair(features, lhs, rhs, config) {
-                Verdict::Edge(edge) => Some(edge),
-                _ => None,
-            })
-            .collect();
-        Self::from_edges(articles, edges)
-    }
-
     /// The graph of edges verified earlier (see [`expand_and_verify`]).
     pub fn from_edges(articles: usize, edges: Vec<Edge>) -> Self {
         let mut graph = UnGraph::with_capacity(articles, edges.len());

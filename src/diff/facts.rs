@@ -9,7 +9,7 @@
 use super::align::domain_score;
 use super::same_fact::{same_fact_threshold, Idf};
 use super::tokens::{Word, WordKind};
-use crate::lexicon;
+use crate::text::lexicon;
 use rayon::prelude::*;
 use std::collections::HashMap;
 

@@ -125,7 +125,7 @@ pub struct DiffSummary {
     pub quotes_carried_by_one: usize,
     pub disagreements: usize,
     /// Sentences past [`MAX_DIFF_SENTENCES`] of an article, not compared.
-    #[serde(skip_serializing_if = "crate::pipeline::is_zero")]
+    #[serde(skip_serializing_if = "is_zero")]
     pub sentences_not_compared: usize,
 }
 
@@ -188,7 +188,7 @@ pub fn prepare_story<'a>(articles: &[&'a Article]) -> PreparedStory<'a> {
         .iter()
         .zip(&articles)
         .map(|(body, article)| {
-            let profile = crate::features::language::profile(article.language.as_deref());
+            let profile = crate::text::language::profile(article.language.as_deref());
             body.sentences.iter().map(|s| tokens::words_in(&s.text, profile)).collect()
         })
         .collect();
@@ -398,4 +398,8 @@ fn build_row(
         })
         .collect();
     FactRow { id: 0, class, reference: row_reference, members, missing }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -1,7 +1,7 @@
 //! Sentence words for comparing facts: each word with its stem, its kind, and numbers read as values.
 
-use crate::features::language::{self, Profile};
-use crate::features::tokenize::{is_function_word, stem};
+use crate::text::language::{self, Profile};
+use crate::text::tokenize::{is_function_word, stem};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// What a word contributes to a fact.

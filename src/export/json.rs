@@ -1,6 +1,5 @@
 //! The clustering as one JSON document: settings, summary, stories with members and edges, rejections.
 
-use super::table::{date_span, outlets_of};
 use crate::article::{Rejected, Warning};
 use crate::cluster::EdgeKind;
 use crate::pipeline::{Clustering, Summary};
@@ -98,9 +97,9 @@ pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dy
         .map(|(story, edges)| JsonStory {
             id: &story.id,
             size: story.members.iter().map(|&m| 1 + articles[m as usize].duplicate_ids.len()).sum(),
-            outlets: outlets_of(clustering, story),
-            languages: super::languages_of(clustering, story),
-            dates: date_span(clustering, story),
+            outlets: clustering.outlets_of(story),
+            languages: clustering.languages_of(story),
+            dates: clustering.date_span(story),
             headline: crate::diff::sentences::display_headline(&articles[story.representative as usize]),
             members: story
                 .members

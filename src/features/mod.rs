@@ -1,30 +1,16 @@
 //! Per-article features: the event view (salient TF-IDF terms) and the copy view (word shingles), with
 //! MinHash signatures of both.
 
-pub mod language;
-pub mod tokenize;
-
-pub use tokenize::{is_stop_word, term_hashes, terms, words, Term, TermKind};
-
-use crate::article::Article;
-use chrono::NaiveDate;
-use minhash_rs::prelude::*;
-use rayon::prelude::*;
-use std::collections::HashMap;
+use crate::text::hash::HashKeyHasher;
+use crate::text::language;
+use crate::text::tokenize::{term_hashes, terms, Term, TermKind};
 use xxhash_rust::xxh3::xxh3_64;
 
-/// Permutations of the event-view signature: 256, so that 128 LSH bands of 2 rows find pairs whose small
-/// salient-term sets overlap only a little (see `sketch::EventLsh`). 1 KiB per article.
-pub const EVENT_PERMUTATIONS: usize = 256;
-/// Permutations of the copy-view signature: 128 keeps the Jaccard estimate's standard error near 0.04 at
-/// 512 bytes per article.
-pub const COPY_PERMUTATIONS: usize = 128;
-
-pub type EventSignature = MinHash<u32, EVENT_PERMUTATIONS>;
-/// The copy view hashes its values with FNV and runs a 32-bit hash stream: its values are already xxh3 shingle
-/// hashes, and with 32-bit lanes the per-permutation minimum runs twice as wide. On 30k synthetic articles the
-/// default SipHash and 64-bit stream made this signature 14% of the run's time (docs/PERFORMANCE.md).
-pub type CopySignature = MinHash<u32, COPY_PERMUTATIONS, minhash_rs::prelude::Fnv, u32>;
+use crate::article::Article;
+use crate::sketch::{CopySignature, EventBands, EventSignature};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// Title words count this many times: a headline names the event in the fewest words.
 /// Chosen a priori (headline terms worth two body mentions, lead terms one and a half); see docs/EVALUATION.md
@@ -105,10 +91,6 @@ impl TermVector {
     }
 }
 
-/// The event view's LSH band hashes (low 32 bits of minhash-rs's band hashes), kept only until the candidate
-/// search is done: 512 bytes an article instead of the 1 KiB signature.
-pub type EventBands = [u32; crate::sketch::EVENT_BANDS];
-
 /// The features of one article, all that clustering needs of it once its text is gone.
 #[derive(Debug, Clone)]
 pub struct ArticleFeatures {
@@ -123,6 +105,25 @@ pub struct ArticleFeatures {
     pub language: u8,
     /// The article has a title and no body: all it can share with another is a handful of title words.
     pub headline_only: bool,
+}
+
+impl ArticleFeatures {
+    /// An article's features from its event vector and copy view: the one place they are put together.
+    pub fn of(
+        article: &Article,
+        vector: TermVector,
+        copy_signature: CopySignature,
+        shingle_count: u32,
+    ) -> Self {
+        ArticleFeatures {
+            vector,
+            copy_signature,
+            shingle_count,
+            date: article.date,
+            language: language::pairing_id(article.language.as_deref()),
+            headline_only: article.is_headline_only(),
+        }
+    }
 }
 
 /// A term read from one article, with its zone-weighted frequency.
@@ -163,10 +164,6 @@ pub fn weighted_terms(article: &Article) -> Vec<WeightedTerm> {
         });
     }
     order
-}
-
-pub fn term_hash(text: &str) -> u64 {
-    xxh3_64(text.as_bytes())
 }
 
 /// What one pass over an article's words gives the clustering path.
@@ -261,30 +258,6 @@ pub fn idf(reference: usize, document_frequency: u32) -> f32 {
 /// Document frequencies of every term over the corpus, keyed by term key.
 pub type DocumentFrequencies = HashMap<TermKey, u32, std::hash::BuildHasherDefault<HashKeyHasher>>;
 
-/// A hasher for keys that are already hashes (term keys, band hashes): it passes 64-bit ones through and
-/// spreads 32-bit ones over the high bits the table probes with. The default SipHash of each key was a
-/// visible share of the feature stage at 100k articles (docs/PERFORMANCE.md).
-#[derive(Default)]
-pub struct HashKeyHasher(u64);
-
-impl std::hash::Hasher for HashKeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    // A key of one value hashes to that value (spread, for 32-bit ones); a tuple key mixes its parts.
-    fn write_u64(&mut self, value: u64) {
-        self.0 = self.0.rotate_left(26) ^ value;
-    }
-    fn write_u32(&mut self, value: u32) {
-        self.0 = self.0.rotate_left(26) ^ u64::from(value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
 /// An article's event-view counts by term key: (key, zone-weighted frequency), sorted by key.
 pub type TermCounts = Vec<(TermKey, f32)>;
 
@@ -364,12 +337,7 @@ pub fn event_view(
     let (known, unique_mass) = known_terms(counts, df, reference);
     let vector = vector_of(&known, config.salient_terms, unique_mass);
     let signature = signature_of(&known, config.sketch_terms);
-    let bands = if signature.is_empty() {
-        [0; crate::sketch::EVENT_BANDS]
-    } else {
-        signature.band_hashes::<{ crate::sketch::EVENT_BANDS }>().map(|hash| hash as u32)
-    };
-    (vector, bands)
+    (vector, signature.bands())
 }
 
 /// The share of their weight with which terms found in only one article count in its vector's norm. They can
@@ -427,36 +395,33 @@ fn signature_of(known: &[(TermKey, f32, f32)], keep: usize) -> EventSignature {
 }
 
 /// Computes the features of articles held in memory (in parallel; the result is in article order), with the
-/// event band hashes and the document frequencies. The clustering pipeline does the same in streaming passes
-/// (`pipeline::cluster_paths`).
+/// event band hashes and the document frequencies: the streaming passes of `pipeline::cluster_paths` in one go,
+/// through the same functions ([`ReadArticle::read`], [`document_frequencies`], [`settle_frequencies`],
+/// [`event_view`], [`ArticleFeatures::of`]), for tests and benches of this stage alone.
 pub fn extract(
     articles: &[Article],
     config: &FeatureConfig,
 ) -> (Vec<ArticleFeatures>, Vec<EventBands>, DocumentFrequencies) {
     let read: Vec<ReadArticle> = articles.par_iter().map(ReadArticle::read).collect();
-    let df = document_frequencies(read.par_iter().map(|r| r.counts.as_slice()));
+    let mut df = document_frequencies(read.par_iter().map(|r| r.counts.as_slice()));
+    settle_frequencies(&mut df);
     let reference = idf_reference(&df);
     let (features, bands) = articles
         .par_iter()
         .zip(read.into_par_iter())
         .map(|(article, read)| {
             let (vector, bands) = event_view(&read.counts, &df, reference, config);
-            let ReadArticle { copy_signature, shingle_count, .. } = read;
-            let language = language::pairing_id(article.language.as_deref());
-            (
-                ArticleFeatures {
-                    vector,
-                    copy_signature,
-                    shingle_count,
-                    date: article.date,
-                    language,
-                    headline_only: article.is_headline_only(),
-                },
-                bands,
-            )
+            (ArticleFeatures::of(article, vector, read.copy_signature, read.shingle_count), bands)
         })
         .unzip();
     (features, bands, df)
+}
+
+/// Drops the terms found in one article from the counted frequencies: every use of a term needs two articles,
+/// and a smaller table is looked up faster.
+pub fn settle_frequencies(df: &mut DocumentFrequencies) {
+    df.retain(|_, count| *count >= 2);
+    df.shrink_to_fit();
 }
 
 /// The top `keep` TF-IDF terms of one article, L2-normalised and sorted by key.
@@ -516,7 +481,7 @@ pub fn estimated_containment(lhs: &ArticleFeatures, rhs: &ArticleFeatures) -> f3
     if smaller == 0 {
         return 0.0;
     }
-    let jaccard = lhs.copy_signature.estimate_jaccard_index(&rhs.copy_signature) as f32;
+    let jaccard = lhs.copy_signature.estimate_jaccard(&rhs.copy_signature) as f32;
     let intersection = jaccard * (lhs.shingle_count + rhs.shingle_count) as f32 / (1.0 + jaccard);
     (intersection / smaller as f32).min(1.0)
 }
@@ -525,6 +490,7 @@ pub fn estimated_containment(lhs: &ArticleFeatures, rhs: &ArticleFeatures) -> f3
 mod tests {
     use super::*;
     use crate::article::SourceLocation;
+    use crate::text::hash::term_hash;
 
     fn article(title: &str, body: &str) -> Article {
         let mut a = Article::new(title.into(), SourceLocation { path: "t".into(), record: None });

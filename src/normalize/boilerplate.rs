@@ -1,7 +1,7 @@
 //! Page boilerplate: fixed patterns ("Read more", share prompts, wire credits) and lines an outlet repeats.
 
 use crate::article::Article;
-use crate::features::HashKeyHasher;
+use crate::text::hash::HashKeyHasher;
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;

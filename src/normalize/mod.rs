@@ -116,7 +116,7 @@ pub fn normalize_article_with(article: &mut Article, typography: Typography) {
 /// The article's language: the one its input named (as a known code when storydiff has a profile for it), else
 /// the one detected from its title and opening, with the page's `lang` attribute as a hint.
 fn language_of(article: &Article) -> Option<String> {
-    use crate::features::language;
+    use crate::text::language;
     if let Some(given) = article.language.as_deref() {
         return Some(match language::pairing_id(Some(given)) {
             u8::MAX => given.trim().to_string(),

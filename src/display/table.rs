@@ -1,33 +1,7 @@
 //! The readable story table printed by `storydiff cluster`.
 
-use crate::pipeline::{Clustering, Story, Summary};
-use std::collections::BTreeSet;
+use crate::pipeline::{Clustering, Summary};
 use std::io::{self, Write};
-
-/// Outlets of a story's members, sorted, each once.
-pub fn outlets_of(clustering: &Clustering, story: &Story) -> Vec<String> {
-    let set: BTreeSet<&str> =
-        story.members.iter().map(|&m| clustering.articles()[m as usize].outlet_or_unknown()).collect();
-    set.into_iter().map(str::to_string).collect()
-}
-
-/// Languages of a story's members, sorted, each once; empty when none is known.
-pub fn languages_of(clustering: &Clustering, story: &Story) -> Vec<String> {
-    let set: BTreeSet<&str> =
-        story.members.iter().filter_map(|&m| clustering.articles()[m as usize].language.as_deref()).collect();
-    set.into_iter().map(str::to_string).collect()
-}
-
-/// First and last known date of a story's members, as `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`; `-` if undated.
-pub fn date_span(clustering: &Clustering, story: &Story) -> String {
-    let dates: Vec<_> =
-        story.members.iter().filter_map(|&m| clustering.articles()[m as usize].date).collect();
-    match (dates.iter().min(), dates.iter().max()) {
-        (Some(first), Some(last)) if first == last => first.to_string(),
-        (Some(first), Some(last)) => format!("{first}..{last}"),
-        _ => "-".to_string(),
-    }
-}
 
 fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -47,7 +21,7 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
             hidden += 1;
             continue;
         }
-        let outlets = outlets_of(clustering, story);
+        let outlets = clustering.outlets_of(story);
         let outlet_text = if outlets.len() <= 3 {
             format!("{}: {}", outlets.len(), outlets.join(", "))
         } else {
@@ -57,7 +31,7 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
             story.members.iter().map(|&m| 1 + clustering.articles()[m as usize].duplicate_ids.len()).sum();
         let headline =
             crate::diff::sentences::display_headline(&clustering.articles()[story.representative as usize]);
-        let languages = languages_of(clustering, story);
+        let languages = clustering.languages_of(story);
         let language_text = if languages.is_empty() { "-".to_string() } else { languages.join(",") };
         writeln!(
             out,
@@ -66,7 +40,7 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
             size,
             truncate(&outlet_text, 36),
             truncate(&language_text, 5),
-            date_span(clustering, story),
+            clustering.date_span(story),
             truncate(&headline, 70)
         )?;
     }

@@ -205,7 +205,7 @@ const EVERYDAY_WORD_SHARE: f64 = 0.46;
 
 /// The share of a text's first words that are in a language's list of everyday words.
 fn everyday_word_share(text: &str, profile: &Profile) -> f64 {
-    listed_share(text, |lower| crate::lexicon::frequency::zipf(profile.code, lower).is_some())
+    listed_share(text, |lower| crate::text::lexicon::frequency::zipf(profile.code, lower).is_some())
 }
 
 /// The share of a text's first words that are in a profile's stop-word list.

@@ -100,48 +100,101 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// Terms of a text: stemmed content words, numbers (`#12`, separators removed), and pairs of adjacent
 /// capitalised words (`vladimir putin`) that name people, places and bodies more precisely than single words.
-/// Each word-level term comes with the index of the word it was read from.
+/// Each word-level term comes with the index of the word it was read from and its [`everyday_weight`].
 /// Returns the number of words read, so callers need not split the text a second time.
 pub fn terms(text: &str, profile: &Profile, mut emit: impl FnMut(Term, usize, f32)) -> usize {
-    let mut previous_capitalised: Option<&str> = None;
+    scan(
+        text,
+        profile,
+        |lower, _| word_weight(profile, lower).map(|everyday| ((), everyday)),
+        |_| {},
+        |found, index| match found {
+            Found::Number { text, word } => emit(
+                Term { text: text.to_string(), kind: TermKind::Number, surface: word.to_string() },
+                index,
+                1.0,
+            ),
+            Found::Name { text, previous, word } => emit(
+                Term { text: text.to_string(), kind: TermKind::Name, surface: format!("{previous} {word}") },
+                index,
+                1.0,
+            ),
+            Found::Word { lower, word, everyday, .. } => {
+                let stem =
+                    if profile.id == 0 { cached_stem(lower) } else { profile.stem(lower).into_owned() };
+                emit(Term { text: stem, kind: TermKind::Word, surface: word.to_string() }, index, everyday)
+            }
+        },
+    )
+}
+
+/// A word's [`everyday_weight`], or `None` for a word that is no term: a stop word, a single letter, or a word
+/// so common in its language that it weighs nothing.
+fn word_weight(profile: &Profile, lowercase: &str) -> Option<f32> {
+    if profile.stop_words.contains(lowercase) || lowercase.chars().count() < 2 {
+        return None;
+    }
+    Some(everyday_weight(profile, lowercase)).filter(|&everyday| everyday != 0.0)
+}
+
+/// What the tokenizer found at one word.
+enum Found<'w, W> {
+    /// A word with a digit: `text` is `#` and its characters without thousands separators.
+    Number { text: &'w str, word: &'w str },
+    /// Two adjacent capitalised words: `text` is both lowercased, space-separated.
+    Name { text: &'w str, previous: &'w str, word: &'w str },
+    /// A content word, with what the caller's classifier made of it.
+    Word { lower: &'w str, word: &'w str, class: W, everyday: f32 },
+}
+
+/// The one tokenizer: reads a text's words (see [`profile_words`]), lowercases each (character by character,
+/// so that a final capital sigma folds like any other), hands `each_word` the xxh3 hash of every lowercased word,
+/// and reports numbers, name pairs and the content words `classify` accepts (it returns the caller's view of the
+/// word and its weight, or `None` to skip it; the name pair is reported before the second word). Returns the
+/// number of words read.
+fn scan<W>(
+    text: &str,
+    profile: &Profile,
+    mut classify: impl FnMut(&str, u64) -> Option<(W, f32)>,
+    mut each_word: impl FnMut(u64),
+    mut found: impl FnMut(Found<'_, W>, usize),
+) -> usize {
+    let mut lower = String::new();
+    let mut previous_lower = String::new();
+    let mut previous: Option<&str> = None;
+    let mut scratch = String::new();
     let mut count = 0;
     for (index, word) in profile_words(text, profile).enumerate() {
         count = index + 1;
-        let lower = word.to_lowercase();
-        if word.chars().any(|c| c.is_ascii_digit()) {
-            previous_capitalised = None;
-            let digits: String = word.chars().filter(|c| *c != ',').collect();
-            emit(
-                Term { text: format!("#{digits}"), kind: TermKind::Number, surface: word.to_string() },
-                index,
-                1.0,
-            );
+        lowercase_into(word, &mut lower);
+        let lower_hash = xxhash_rust::xxh3::xxh3_64(lower.as_bytes());
+        each_word(lower_hash);
+        if word.bytes().any(|b| b.is_ascii_digit()) {
+            previous = None;
+            scratch.clear();
+            scratch.push('#');
+            scratch.extend(word.chars().filter(|c| *c != ','));
+            found(Found::Number { text: &scratch, word }, index);
             continue;
         }
-        let everyday = everyday_weight(profile, &lower);
-        if profile.stop_words.contains(lower.as_str()) || lower.chars().count() < 2 || everyday == 0.0 {
-            previous_capitalised = None;
+        let Some((class, everyday)) = classify(&lower, lower_hash) else {
+            previous = None;
             continue;
-        }
-        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        if capitalised {
-            if let Some(previous) = previous_capitalised.take() {
-                emit(
-                    Term {
-                        text: format!("{} {lower}", previous.to_lowercase()),
-                        kind: TermKind::Name,
-                        surface: format!("{previous} {word}"),
-                    },
-                    index,
-                    1.0,
-                );
+        };
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            if let Some(previous_word) = previous {
+                scratch.clear();
+                scratch.push_str(&previous_lower);
+                scratch.push(' ');
+                scratch.push_str(&lower);
+                found(Found::Name { text: &scratch, previous: previous_word, word }, index);
             }
-            previous_capitalised = Some(word);
+            previous_lower.clone_from(&lower);
+            previous = Some(word);
         } else {
-            previous_capitalised = None;
+            previous = None;
         }
-        let stem = if profile.id == 0 { cached_stem(&lower) } else { profile.stem(&lower).into_owned() };
-        emit(Term { text: stem, kind: TermKind::Word, surface: word.to_string() }, index, everyday);
+        found(Found::Word { lower: &lower, word, class, everyday }, index);
     }
     count
 }
@@ -157,8 +210,11 @@ thread_local! {
     static WORD_TABLE: std::cell::RefCell<WordTable> = std::cell::RefCell::new(WordTable::default());
 }
 
-type WordTable =
-    std::collections::HashMap<u64, (u64, f32), std::hash::BuildHasherDefault<crate::features::HashKeyHasher>>;
+type WordTable = std::collections::HashMap<
+    u64,
+    (u64, f32),
+    std::hash::BuildHasherDefault<crate::text::hash::HashKeyHasher>,
+>;
 
 /// General Zipf frequency (`lexicon::frequency`) from which a word weighs less than its occurrences, and at
 /// which it weighs nothing: everyday words of a language never carry a story, however rare a small corpus
@@ -179,7 +235,7 @@ pub fn everyday_weight(profile: &Profile, lowercase: &str) -> f32 {
     if profile.id == 0 {
         return 1.0;
     }
-    match crate::lexicon::frequency::zipf(profile.code, lowercase) {
+    match crate::text::lexicon::frequency::zipf(profile.code, lowercase) {
         Some(zipf) => ((EVERYDAY_ZIPF_TO - zipf) / (EVERYDAY_ZIPF_TO - EVERYDAY_ZIPF_FROM)).clamp(0.0, 1.0),
         None => 1.0,
     }
@@ -197,11 +253,9 @@ fn word_term_hash(
     if let Some(&entry) = table.get(&key) {
         return entry;
     }
-    let everyday = everyday_weight(profile, lowercase);
-    let hash = if profile.stop_words.contains(lowercase) || lowercase.chars().count() < 2 || everyday == 0.0 {
-        (SKIP_WORD, 0.0)
-    } else {
-        (crate::features::term_hash(&profile.stem(lowercase)), everyday)
+    let hash = match word_weight(profile, lowercase) {
+        None => (SKIP_WORD, 0.0),
+        Some(everyday) => (crate::text::hash::term_hash(&profile.stem(lowercase)), everyday),
     };
     // Once full, the table keeps what it has: with Zipf-like frequencies the words met first are mostly the
     // frequent ones. Clearing it instead made it start over again and again on 300k+ synthetic articles, whose
@@ -241,47 +295,23 @@ fn term_hashes_with(
     text: &str,
     profile: &Profile,
     mut emit: impl FnMut(u64, usize, f32),
-    mut each_word: impl FnMut(u64),
+    each_word: impl FnMut(u64),
 ) -> usize {
-    let mut lower = String::new();
-    let mut previous_lower = String::new();
-    let mut has_previous = false;
-    let mut scratch = String::new();
-    let mut count = 0;
-    for (index, word) in profile_words(text, profile).enumerate() {
-        count = index + 1;
-        lowercase_into(word, &mut lower);
-        let lower_hash = xxhash_rust::xxh3::xxh3_64(lower.as_bytes());
-        each_word(lower_hash);
-        if word.bytes().any(|b| b.is_ascii_digit()) {
-            has_previous = false;
-            scratch.clear();
-            scratch.push('#');
-            scratch.extend(word.chars().filter(|c| *c != ','));
-            emit(crate::features::term_hash(&scratch), index, 1.0);
-            continue;
-        }
-        let (stem_hash, everyday) = word_term_hash(table, profile, &lower, lower_hash);
-        if stem_hash == SKIP_WORD {
-            has_previous = false;
-            continue;
-        }
-        if word.chars().next().is_some_and(char::is_uppercase) {
-            if has_previous {
-                scratch.clear();
-                scratch.push_str(&previous_lower);
-                scratch.push(' ');
-                scratch.push_str(&lower);
-                emit(crate::features::term_hash(&scratch), index, 1.0);
+    scan(
+        text,
+        profile,
+        |lower, lower_hash| {
+            let (stem_hash, everyday) = word_term_hash(table, profile, lower, lower_hash);
+            (stem_hash != SKIP_WORD).then_some((stem_hash, everyday))
+        },
+        each_word,
+        |found, index| match found {
+            Found::Number { text, .. } | Found::Name { text, .. } => {
+                emit(crate::text::hash::term_hash(text), index, 1.0)
             }
-            std::mem::swap(&mut previous_lower, &mut lower);
-            has_previous = true;
-        } else {
-            has_previous = false;
-        }
-        emit(stem_hash, index, everyday);
-    }
-    count
+            Found::Word { class: stem_hash, everyday, .. } => emit(stem_hash, index, everyday),
+        },
+    )
 }
 
 #[cfg(test)]
@@ -318,7 +348,7 @@ mod tests {
     }
 
     #[test]
-    fn term_hashes_match_the_terms_they_stand_for() {
+    fn issue_16_term_hashes_match_the_terms_they_stand_for() {
         let cases = [
             (
                 None,
@@ -330,12 +360,15 @@ mod tests {
                 "Wladimir Putin hat seinen Besuch in Paris abgesagt, teilte der Kreml am Dienstag mit.",
             ),
             (Some("zh"), "俄罗斯总统普京取消了原定下周对巴黎的访问。"),
+            // Capital sigma at a word's end: `str::to_lowercase` gives final ς, the character-wise fold σ.
+            (Some("el"), "Ο ΠΡΩΘΥΠΟΥΡΓΟΣ Κυριάκος Μητσοτάκης ΕΠΙΣΚΕΦΘΗΚΕ ΤΟΥΣ ΣΕΙΣΜΟΠΛΗΚΤΟΥΣ"),
+            (None, "ΟΔΥΣΣΕΑΣ ΕΛΥΤΗΣ"),
         ];
         for (language, text) in cases {
             let profile = super::super::language::profile(language);
             let mut expected = Vec::new();
             let expected_words =
-                terms(text, profile, |t, i, w| expected.push((crate::features::term_hash(&t.text), i, w)));
+                terms(text, profile, |t, i, w| expected.push((crate::text::hash::term_hash(&t.text), i, w)));
             let mut got = Vec::new();
             let mut word_hashes = 0;
             let got_words = term_hashes(text, profile, |h, i, w| got.push((h, i, w)), |_| word_hashes += 1);
@@ -370,7 +403,7 @@ mod tests {
             |_| {},
         );
         let expected: Vec<(u64, f32)> =
-            finnish.iter().map(|(t, w)| (crate::features::term_hash(t), *w)).collect();
+            finnish.iter().map(|(t, w)| (crate::text::hash::term_hash(t), *w)).collect();
         assert_eq!(hashed, expected, "both paths weigh alike");
     }
 

@@ -11,7 +11,7 @@
 
 pub mod frequency;
 
-use crate::features::tokenize::{is_function_word, stem_uncached};
+use crate::text::tokenize::{is_function_word, stem_uncached};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -109,7 +109,7 @@ pub fn shares_concept(lhs: &[u32], rhs: &[u32]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::features::tokenize::stem;
+    use crate::text::tokenize::stem;
 
     #[test]
     fn event_words_and_their_nouns_meet_unrelated_words_do_not() {

@@ -1,0 +1,40 @@
+//! Wall time and memory per pipeline stage, on stderr when `STORYDIFF_TIMINGS` is set.
+
+/// Wall time per pipeline stage on stderr when `STORYDIFF_TIMINGS` is set (for docs/PERFORMANCE.md).
+pub(super) struct StageTimer {
+    enabled: bool,
+    last: std::time::Instant,
+}
+
+impl StageTimer {
+    pub(super) fn start() -> Self {
+        StageTimer {
+            enabled: std::env::var_os("STORYDIFF_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    pub(super) fn stage(&mut self, name: &str) {
+        if self.enabled {
+            eprintln!(
+                "storydiff: timing: {name}: {:.3} s (resident {}, peak so far {})",
+                self.last.elapsed().as_secs_f64(),
+                memory_status("VmRSS:"),
+                memory_status("VmHWM:")
+            );
+        }
+        self.last = std::time::Instant::now();
+    }
+}
+
+/// A line of `/proc/self/status` (Linux), such as the resident or peak resident memory; `?` elsewhere.
+fn memory_status(field: &str) -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with(field))?;
+            let kb: f64 = line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+            Some(format!("{:.2} GB", kb * 1024.0 / 1e9))
+        })
+        .unwrap_or_else(|| "?".into())
+}

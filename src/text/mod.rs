@@ -1,0 +1,6 @@
+//! The text layer every stage reads words through: tokenizer, language profiles, lexicon and term hashing.
+
+pub mod hash;
+pub mod language;
+pub mod lexicon;
+pub mod tokenize;
