@@ -72,6 +72,46 @@ pub struct ReportStats {
     pub mean_ms_per_story: f64,
     pub median_ms_per_story: f64,
     pub max_ms_per_story: f64,
+    /// Articles whose text could not be read again (a file moved or changed during the run): each is named on
+    /// stderr and left out of its story's page, and the rest of the report is written.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unreadable_articles: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Diffs every story, timing each; an article that cannot be read again is left out of its story and named
+/// in the messages returned, never the end of the run.
+fn diff_stories(source: &Articles, stories: &[(String, Vec<usize>)]) -> (Vec<(StoryDiff, Duration)>, Vec<String>) {
+    let done: Vec<((StoryDiff, Duration), Vec<String>)> = stories
+        .par_iter()
+        .map(|(id, members)| {
+            let started = Instant::now();
+            let mut unreadable = Vec::new();
+            let articles: Vec<_> = members
+                .iter()
+                .filter_map(|&m| match source.article(m) {
+                    Ok(article) => Some(article),
+                    Err(err) => {
+                        unreadable.push(format!("story {id}: {err:#}"));
+                        None
+                    }
+                })
+                .collect();
+            let articles: Vec<&Article> = articles.iter().map(|a| a.as_ref()).collect();
+            let diff = diff_story(&articles);
+            ((diff, started.elapsed()), unreadable)
+        })
+        .collect();
+    let mut diffs = Vec::with_capacity(done.len());
+    let mut unreadable = Vec::new();
+    for (diff, messages) in done {
+        diffs.push(diff);
+        unreadable.extend(messages);
+    }
+    (diffs, unreadable)
 }
 
 fn stats(diffs: &[(StoryDiff, Duration)]) -> ReportStats {
@@ -103,6 +143,7 @@ fn stats(diffs: &[(StoryDiff, Duration)]) -> ReportStats {
         mean_ms_per_story: ms.iter().sum::<f64>() / ms.len().max(1) as f64,
         median_ms_per_story: ms.get(ms.len() / 2).copied().unwrap_or(0.0),
         max_ms_per_story: ms.last().copied().unwrap_or(0.0),
+        unreadable_articles: 0,
     }
 }
 
@@ -140,20 +181,11 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
     }
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
-    let diffs: Vec<(StoryDiff, Duration)> = stories
-        .par_iter()
-        .map(|(id, members)| {
-            let started = Instant::now();
-            let articles = members
-                .iter()
-                .map(|&m| source.article(m))
-                .collect::<Result<Vec<_>>>()
-                .with_context(|| format!("story {id}"))?;
-            let articles: Vec<&Article> = articles.iter().map(|a| a.as_ref()).collect();
-            let diff = diff_story(&articles);
-            Ok((diff, started.elapsed()))
-        })
-        .collect::<Result<_>>()?;
+    let (diffs, unreadable) = diff_stories(&source, &stories);
+    for message in &unreadable {
+        eprintln!("storydiff: warning: {message}; left out of its story's page");
+    }
+    let code = if args.options.strict && !unreadable.is_empty() { crate::exit::REJECTED_STRICT } else { code };
     // Page names come from the position, never from titles or ids, so no input can name a path.
     let pages: Vec<String> = (1..=stories.len()).map(|n| format!("story-{n}.html")).collect();
     for ((diff, _), page) in diffs.iter().zip(&pages) {
@@ -168,7 +200,8 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
     let index = args.output.join("index.html");
     write_file(&index, |w| write_index_html(&entries, singletons, source.rejected(), w))?;
 
-    let stats = stats(&diffs);
+    let mut stats = stats(&diffs);
+    stats.unreadable_articles = unreadable.len();
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &stats)?;
         writeln!(out)?;
@@ -199,6 +232,13 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
             "diff time per story: mean {:.1} ms, median {:.1} ms, max {:.1} ms",
             stats.mean_ms_per_story, stats.median_ms_per_story, stats.max_ms_per_story
         )?;
+        if stats.unreadable_articles > 0 {
+            writeln!(
+                out,
+                "{} article(s) could not be read again and were left out of their stories' pages (listed on stderr)",
+                stats.unreadable_articles
+            )?;
+        }
     }
     Ok(code)
 }
@@ -217,7 +257,10 @@ impl Articles {
             Articles::Clustered(clustering) => clustering
                 .with_body(index as u32)
                 .map(std::borrow::Cow::Owned)
-                .map_err(|message| anyhow::anyhow!("cannot read the article again: {message}")),
+                .map_err(|message| {
+                    let id = &clustering.articles()[index].doc_id;
+                    anyhow::anyhow!("cannot read article {id:?} again: {message}")
+                }),
         }
     }
 
@@ -226,5 +269,42 @@ impl Articles {
             Articles::InMemory(ingested) => ingested.rejected.len(),
             Articles::Clustered(clustering) => clustering.ingested.rejected.len(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 16 item 10: one article that cannot be read again is listed and skipped, not the end of the report.
+    #[test]
+    fn issue_16_an_article_that_cannot_be_read_again_is_left_out_of_its_story_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.jsonl");
+        let record = |id: &str, outlet: &str| {
+            let body = format!(
+                "The harbour authority of Port Ellery closed the northern quay on Tuesday after a cargo ship ran \
+                 aground in fog, and the coastguard said all fourteen crew members were safe. {outlet} reported \
+                 that salvage tugs from Brennick would try to refloat the Marisol at high tide."
+            );
+            serde_json::json!({"id": id, "title": "Cargo ship runs aground at Port Ellery", "text": body,
+                               "url": format!("https://{outlet}/news/{id}")})
+            .to_string()
+        };
+        let lines = [record("aa", "one.example"), record("bb", "two.example"), record("cc", "three.example")];
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let clustering =
+            crate::pipeline::cluster_paths(&[path.display().to_string()], &crate::pipeline::Config::default());
+        let story = clustering.stories.iter().find(|s| s.members.len() == 3).expect("the three reports are one story");
+        let stories = vec![(story.id.clone(), story.members.iter().map(|&m| m as usize).collect())];
+        // The file changes during the run: the second record now has another id, the same length.
+        let changed = [record("aa", "one.example"), record("zz", "two.example"), record("cc", "three.example")];
+        std::fs::write(&path, changed.join("\n") + "\n").unwrap();
+        let source = Articles::Clustered(Box::new(clustering));
+        let (diffs, unreadable) = diff_stories(&source, &stories);
+        assert_eq!(unreadable.len(), 1, "{unreadable:?}");
+        assert!(unreadable[0].contains("\"bb\"") && unreadable[0].contains("changed during the run"), "{unreadable:?}");
+        assert_eq!(diffs.len(), 1);
+        assert_eq!(diffs[0].0.summary.articles, 2, "the two readable reports are still diffed");
     }
 }

@@ -53,7 +53,7 @@ pub fn decode_page(
     }
     match declared_encoding(bytes).and_then(legacy) {
         Some(encoding) => encoding.decode(bytes).0.into_owned(),
-        None => super::decode_utf8(bytes, display, warnings),
+        None => super::whole::decode_utf8(bytes, display, warnings),
     }
 }
 

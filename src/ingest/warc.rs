@@ -1,6 +1,7 @@
 //! WARC crawl archives (`.warc`, `.warc.gz`): each HTML page a crawler saved with status 200 becomes an article.
 
-use super::{hand_over, html, Ingested, ParsedRecord};
+use super::stream::{hand_over, open_input, ParsedRecord};
+use super::{html, Ingested};
 use crate::article::{Article, Rejected, SourceLocation};
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, Read};
@@ -12,12 +13,6 @@ const PAGE_BATCH: usize = 512;
 
 /// How many headers an HTTP response head may have; crawled responses rarely carry more than 40.
 const MAX_HTTP_HEADERS: usize = 128;
-
-/// A file named like a WARC archive, compressed or not.
-pub fn is_warc_name(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    name.ends_with(".warc") || name.ends_with(".warc.gz")
-}
 
 /// An HTML page found in a record, before it is parsed.
 struct Page {
@@ -52,7 +47,7 @@ fn records(path: &Path, file: std::fs::File) -> Box<dyn BufRead + Send> {
 /// rejected with its number.
 pub fn stream(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
     let display = path.display().to_string();
-    let Some(file) = super::open_input(path, out) else { return };
+    let Some(file) = open_input(path, out) else { return };
     let reader = records(path, file);
     let mut pending = Vec::new();
     let mut records_read = 0usize;
