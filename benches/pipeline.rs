@@ -82,7 +82,11 @@ fn cluster_end_to_end(c: &mut Criterion) {
         let (dir, path) = synthetic_corpus(n);
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("pipeline::cluster_paths", n), &n, |b, _| {
-            b.iter(|| black_box(cluster_paths(std::slice::from_ref(&path), &Config::default()).stories.len()))
+            b.iter(|| {
+                black_box(
+                    cluster_paths(std::slice::from_ref(&path), &Config::default()).unwrap().stories.len(),
+                )
+            })
         });
         drop(dir);
     }

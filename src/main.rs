@@ -1,6 +1,7 @@
 //! The `storydiff` binary: parse flags, run the application, print any error once.
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 use storydiff::{cli, exit};
 
@@ -11,9 +12,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let parsed = cli::Cli::parse();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match cli::run(parsed, &mut out) {
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let result = cli::run(parsed, &mut out).and_then(|code| Ok(out.flush().map(|_| code)?));
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK),
         Err(err) => {

@@ -369,3 +369,44 @@ fn help_states_the_default_threshold_and_window() {
         assert!(help.contains(&expected), "{expected:?} not in: {help}");
     }
 }
+
+/// Issue 16 item 8: `--threads` is one option of every command, not only of those that cluster, and the
+/// results do not depend on it.
+#[test]
+fn issue_16_threads_applies_to_every_command_and_changes_no_result() {
+    for args in
+        [&["diff", "corpora/putin-paris"][..], &["ingest", "corpora/putin-paris", "-o", "/dev/stdout"]]
+    {
+        let default = storydiff().args(args).output().unwrap();
+        assert!(default.status.success(), "{args:?}: {}", String::from_utf8_lossy(&default.stderr));
+        let one = storydiff().args(args).args(["--threads", "1"]).output().unwrap();
+        assert!(one.status.success(), "{args:?} --threads 1: {}", String::from_utf8_lossy(&one.stderr));
+        assert_eq!(one.stdout, default.stdout, "{args:?}");
+    }
+    storydiff()
+        .args(["--threads", "0", "align-pairs", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threads must be at least 1"));
+}
+
+/// Issue 16 item 10: a spill folder where no file can be made keeps the counts in memory, says so, and
+/// clusters as usual.
+#[test]
+fn issue_16_an_unusable_spill_folder_keeps_the_counts_in_memory() {
+    let expected = storydiff().args(["cluster", "corpora", "--assignments", "/dev/stdout"]).output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let run = storydiff()
+        .args(["cluster", "corpora", "--assignments", "/dev/stdout", "--spill-dir"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    assert_eq!(run.stdout, expected.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("cannot make a temporary file in") && stderr.contains("no-such-folder"),
+        "{stderr}"
+    );
+}

@@ -51,7 +51,7 @@ fn issue_5_csv_in_the_uci_news_aggregator_layout_is_read_as_headlines() {
 #[test]
 fn issue_5_headline_only_csv_clusters_by_title() {
     let config = Config::default();
-    let clustering = cluster_paths(&[fixture("uci-headlines.csv")], &config);
+    let clustering = cluster_paths(&[fixture("uci-headlines.csv")], &config).unwrap();
     let story = |id: &str| {
         let index = clustering.find_article(id).unwrap() as usize;
         clustering.story_of[index]
@@ -113,7 +113,7 @@ fn bundled_corpus_as_csv(dir: &std::path::Path) -> (String, String) {
 }
 
 fn stories(paths: &[String], config: &Config) -> BTreeMap<String, Vec<String>> {
-    let clustering = cluster_paths(paths, config);
+    let clustering = cluster_paths(paths, config).unwrap();
     let mut by_story: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (index, article) in clustering.articles().iter().enumerate() {
         by_story
@@ -134,7 +134,7 @@ fn issue_5_bundled_corpus_clusters_the_same_from_csv_as_from_json_lines() {
     assert!(from_jsonl.len() > 10);
     assert_eq!(stories(std::slice::from_ref(&csv), &csv_config), from_jsonl);
     // Bodies dropped after clustering are read back from the CSV rows as they were.
-    let clustering = cluster_paths(&[csv], &csv_config);
+    let clustering = cluster_paths(&[csv], &csv_config).unwrap();
     let (in_memory, _, _) = prepare(&[jsonl], &FieldMap::default());
     for (index, article) in clustering.articles().iter().enumerate() {
         let expected = in_memory.articles.iter().find(|a| a.doc_id == article.doc_id).unwrap();
@@ -180,7 +180,7 @@ fn issue_5_csv_with_crlf_line_ends_names_the_right_lines_and_reads_rows_again() 
     let (ingested, _, _) = prepare(&paths, &FieldMap::default());
     let lines: Vec<Option<usize>> = ingested.articles.iter().map(|a| a.source.record).collect();
     assert_eq!(lines, vec![Some(2), Some(3), Some(5)]);
-    let clustering = cluster_paths(&paths, &Config::default());
+    let clustering = cluster_paths(&paths, &Config::default()).unwrap();
     for (index, article) in clustering.articles().iter().enumerate() {
         let expected = ingested.articles.iter().find(|a| a.doc_id == article.doc_id).unwrap();
         assert_eq!(clustering.with_body(index as u32).unwrap().paragraphs, expected.paragraphs);
@@ -413,7 +413,7 @@ fn issue_5_bundled_corpus_clusters_the_same_from_a_warc_and_skipped_records_are_
     for gzip in [false, true] {
         let (warc, id_of) = bundled_corpus_as_warc(dir.path(), gzip);
         assert_eq!(story_sets(std::slice::from_ref(&warc), &id_of), from_jsonl, "gzip {gzip}");
-        let clustering = cluster_paths(std::slice::from_ref(&warc), &Config::default());
+        let clustering = cluster_paths(std::slice::from_ref(&warc), &Config::default()).unwrap();
         let ingested = &clustering.ingested;
         assert_eq!(ingested.articles.len(), id_of.len());
         assert_eq!(ingested.other_records, id_of.len(), "one request record per page");
@@ -492,7 +492,7 @@ fn issue_5_saved_page_in_a_legacy_charset_gives_its_text_and_metadata_without_fu
 
 #[test]
 fn issue_5_articles_in_four_languages_cluster_by_story_within_each_language() {
-    let clustering = cluster_paths(&[fixture("multilingual.jsonl")], &Config::default());
+    let clustering = cluster_paths(&[fixture("multilingual.jsonl")], &Config::default()).unwrap();
     let mut stories: Vec<Vec<String>> = Vec::new();
     for story in &clustering.stories {
         let mut ids: Vec<String> =
@@ -521,14 +521,14 @@ fn issue_5_articles_in_four_languages_cluster_by_story_within_each_language() {
 
 #[test]
 fn issue_5_headline_only_input_is_detected_and_said_in_the_summary() {
-    let clustering = cluster_paths(&[fixture("uci-headlines.csv")], &Config::default());
+    let clustering = cluster_paths(&[fixture("uci-headlines.csv")], &Config::default()).unwrap();
     assert_eq!(clustering.summary.headline_only, 4);
     let mut summary = Vec::new();
     storydiff::display::write_summary(&clustering.summary, &mut summary).unwrap();
     let summary = String::from_utf8(summary).unwrap();
     assert!(summary.contains("4 of the articles are headlines only"), "{summary}");
     let jsonl = format!("{}/corpora/october-2016.jsonl", env!("CARGO_MANIFEST_DIR"));
-    assert_eq!(cluster_paths(&[jsonl], &Config::default()).summary.headline_only, 0);
+    assert_eq!(cluster_paths(&[jsonl], &Config::default()).unwrap().summary.headline_only, 0);
 }
 
 #[test]
@@ -552,7 +552,7 @@ fn issue_5_articles_in_two_scripts_are_never_paired_however_alike() {
         path.to_str().unwrap().to_string()
     };
     let together = |path: String| {
-        let clustering = cluster_paths(&[path], &Config::default());
+        let clustering = cluster_paths(&[path], &Config::default()).unwrap();
         assert_eq!(clustering.articles().len(), 2);
         clustering.story_of[0] == clustering.story_of[1]
     };
@@ -563,7 +563,8 @@ fn issue_5_articles_in_two_scripts_are_never_paired_however_alike() {
 
 #[test]
 fn issue_14_finnish_and_polish_news_are_told_by_their_everyday_words() {
-    let clustering = cluster_paths(&[fixture("unrelated-three-languages.jsonl")], &Config::default());
+    let clustering =
+        cluster_paths(&[fixture("unrelated-three-languages.jsonl")], &Config::default()).unwrap();
     assert_eq!(clustering.articles().len(), 15, "every article read");
     assert_eq!(clustering.summary.rejected, 0);
     for article in clustering.articles() {
@@ -576,7 +577,7 @@ fn issue_14_finnish_and_polish_news_are_told_by_their_everyday_words() {
 fn issue_14_a_crawl_of_pages_in_three_languages_is_read_whole() {
     let dir = tempfile::tempdir().unwrap();
     let (warc, id_of) = articles_as_warc(&fixture("unrelated-three-languages.jsonl"), dir.path(), true);
-    let clustering = cluster_paths(std::slice::from_ref(&warc), &Config::default());
+    let clustering = cluster_paths(std::slice::from_ref(&warc), &Config::default()).unwrap();
     assert_eq!(clustering.articles().len(), 15, "every page read");
     assert_eq!(clustering.summary.rejected, 0, "none rejected");
     assert_eq!(clustering.summary.skipped_records, 3, "the 404, the image and the revisit");
@@ -590,7 +591,8 @@ fn issue_14_a_crawl_of_pages_in_three_languages_is_read_whole() {
 
 #[test]
 fn issue_14_unrelated_short_articles_in_three_languages_form_no_story() {
-    let clustering = cluster_paths(&[fixture("unrelated-three-languages.jsonl")], &Config::default());
+    let clustering =
+        cluster_paths(&[fixture("unrelated-three-languages.jsonl")], &Config::default()).unwrap();
     let stories: Vec<Vec<&str>> = clustering
         .stories
         .iter()

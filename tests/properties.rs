@@ -17,7 +17,7 @@ fn assignments(lines: &[String], threads: usize) -> BTreeMap<String, String> {
     std::fs::write(&path, lines.join("\n")).unwrap();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     let clustering =
-        pool.install(|| cluster_paths(&[path.to_str().unwrap().to_string()], &Config::default()));
+        pool.install(|| cluster_paths(&[path.to_str().unwrap().to_string()], &Config::default()).unwrap());
     let mut out = BTreeMap::new();
     for (i, article) in clustering.articles().iter().enumerate() {
         out.insert(article.doc_id.clone(), clustering.stories[clustering.story_of[i]].id.clone());

@@ -119,11 +119,11 @@ fn issue_6_dirty_corpus_is_read_whole_and_every_bad_input_is_accounted_for() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora"), &corpus);
-    let alone = cluster_paths(&[corpus.to_str().unwrap().to_string()], &Config::default());
+    let alone = cluster_paths(&[corpus.to_str().unwrap().to_string()], &Config::default()).unwrap();
     write_bad_inputs(&dir.path().join("bad"));
 
     let config = Config::default();
-    let dirty = cluster_paths(&[dir.path().to_str().unwrap().to_string()], &config);
+    let dirty = cluster_paths(&[dir.path().to_str().unwrap().to_string()], &config).unwrap();
 
     // The good articles form exactly the stories they form alone; the bad-but-readable articles join none.
     let alone_stories = multi_stories(&alone);
@@ -246,7 +246,7 @@ fn issue_6_huge_article_is_kept_whole_with_features_from_a_bounded_prefix_and_a_
     assert!(body.len() > 2 * storydiff::features::FEATURE_BODY_LIMIT);
     let record = serde_json::json!({"id": "huge", "title": "Harbour tonnage report", "body": body});
     std::fs::write(&path, format!("{record}\n")).unwrap();
-    let clustering = cluster_paths(&[path.to_str().unwrap().to_string()], &Config::default());
+    let clustering = cluster_paths(&[path.to_str().unwrap().to_string()], &Config::default()).unwrap();
     assert_eq!(clustering.articles().len(), 1);
     let warnings: Vec<&str> = clustering.ingested.warnings.iter().map(|w| w.message.as_str()).collect();
     assert!(warnings.iter().any(|w| w.contains("features are read from the first 1 MB")), "{warnings:?}");
@@ -297,7 +297,7 @@ fn issue_6_articles_sharing_no_term_with_the_corpus_leave_every_story_as_it_was(
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora"), &corpus);
-    let alone = cluster_paths(&[corpus.to_str().unwrap().to_string()], &Config::default());
+    let alone = cluster_paths(&[corpus.to_str().unwrap().to_string()], &Config::default()).unwrap();
     let mut state = 0x2545_f491_u32;
     let mut made_up_word = |serial: usize| {
         let mut word = String::new();
@@ -326,7 +326,7 @@ fn issue_6_articles_sharing_no_term_with_the_corpus_leave_every_story_as_it_was(
             .into(),
     );
     std::fs::write(dir.path().join("noise.jsonl"), lines.join("\n")).unwrap();
-    let noisy = cluster_paths(&[dir.path().to_str().unwrap().to_string()], &Config::default());
+    let noisy = cluster_paths(&[dir.path().to_str().unwrap().to_string()], &Config::default()).unwrap();
     assert_eq!(noisy.summary.records, alone.summary.records + 31);
     assert_eq!(multi_stories(&noisy), multi_stories(&alone));
     // Not only the same stories: the same similarities, to the last bit.
@@ -440,7 +440,7 @@ fn issue_6_utf16_files_pretty_printed_json_paragraph_lists_and_impossible_dates(
     let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
     std::fs::write(dir.path().join("odd.jsonl"), lines.join("\n")).unwrap();
 
-    let clustering = cluster_paths(&[dir.path().to_str().unwrap().to_string()], &Config::default());
+    let clustering = cluster_paths(&[dir.path().to_str().unwrap().to_string()], &Config::default()).unwrap();
     assert!(clustering.ingested.rejected.is_empty(), "{:?}", clustering.ingested.rejected);
     let article = |id: &str| {
         let index = clustering.find_article(id).unwrap_or_else(|| panic!("{id} read")) as usize;

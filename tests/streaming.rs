@@ -9,7 +9,7 @@ fn corpus() -> Vec<String> {
 
 #[test]
 fn issue_4_clustering_keeps_no_bodies_and_reads_them_back_as_they_were() {
-    let clustering = cluster_paths(&corpus(), &Config::default());
+    let clustering = cluster_paths(&corpus(), &Config::default()).unwrap();
     let (in_memory, _, _) = prepare(&corpus(), &Default::default());
     assert_eq!(clustering.articles().len(), in_memory.articles.len());
     for (index, article) in clustering.articles().iter().enumerate() {
@@ -48,7 +48,7 @@ fn issue_4_learned_boilerplate_is_dropped_from_streamed_json_lines_and_from_bodi
         .collect();
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     let paths = vec![path.to_str().unwrap().to_string()];
-    let clustering = cluster_paths(&paths, &Config::default());
+    let clustering = cluster_paths(&paths, &Config::default()).unwrap();
     assert_eq!(clustering.summary.boilerplate_paragraphs_dropped, topics.len());
     let (in_memory, _, dropped) = prepare(&paths, &Default::default());
     assert_eq!(dropped, topics.len());

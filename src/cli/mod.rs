@@ -24,6 +24,10 @@ use std::io::{IsTerminal, Write};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Worker threads for every stage of the command; default: one per core. Results are the same for any
+    /// number.
+    #[arg(long, value_name = "N", global = true)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,9 +73,6 @@ pub struct ClusterOptions {
     /// Ignore dates: articles any time apart may share a story.
     #[arg(long)]
     pub no_window: bool,
-    /// Worker threads; default: one per core. Results are the same for any number.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
     /// Exit with code 1 when any input record was rejected.
     #[arg(long)]
     pub strict: bool,
@@ -87,6 +88,11 @@ pub struct ClusterOptions {
     /// Compare all pairs instead of LSH candidates (quadratic; measures what LSH misses).
     #[arg(long, hide = true)]
     pub exhaustive: bool,
+    /// Folder for the temporary file that holds term counts between the two passes over the input (about
+    /// 2 KB an article); default: the system's temporary folder ($TMPDIR). Without room there the counts are
+    /// kept in memory.
+    #[arg(long, value_name = "DIR")]
+    pub spill_dir: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub input: InputOptions,
 }
@@ -117,9 +123,6 @@ impl ClusterOptions {
         if !(self.headline_scale >= 1.0 && self.headline_scale.is_finite()) {
             bail!("--headline-scale must be at least 1, got {}", self.headline_scale);
         }
-        if let Some(0) = self.threads {
-            bail!("--threads must be at least 1");
-        }
         Ok(Config {
             features: FeatureConfig {
                 salient_terms: self.salient_terms.unwrap_or(FeatureConfig::default().salient_terms),
@@ -132,6 +135,7 @@ impl ClusterOptions {
             },
             exhaustive: self.exhaustive,
             fields: self.input.field_map()?,
+            spill_dir: self.spill_dir.clone(),
         })
     }
 
@@ -153,20 +157,10 @@ impl ClusterOptions {
     pub fn cluster(&self, paths: &[String]) -> Result<(Clustering, Config)> {
         let config = self.to_config()?;
         check_paths(paths)?;
-        let run = || {
-            let spinner = Spinner::start("clustering");
-            let clustering = crate::pipeline::cluster_paths(paths, &config);
-            spinner.finish();
-            clustering
-        };
-        let clustering = match self.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .context("cannot start worker threads")?
-                .install(run),
-            None => run(),
-        };
+        let spinner = Spinner::start("clustering");
+        let clustering = crate::pipeline::cluster_paths(paths, &config);
+        spinner.finish();
+        let clustering = clustering?;
         report_problems(&clustering.ingested);
         Ok((clustering, config))
     }
@@ -291,9 +285,22 @@ pub(crate) fn read_text_lossy(path: &std::path::Path) -> Result<String> {
     Ok(text)
 }
 
-/// Runs the parsed command, writing its main output to `out`. Returns the exit code.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
-    match cli.command {
+/// Runs the parsed command, writing its main output to `out`. Returns the exit code. With `--threads`, the
+/// whole command runs in one pool of that many workers, built once.
+pub fn run(cli: Cli, out: &mut (dyn Write + Send)) -> Result<u8> {
+    match cli.threads {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .context("cannot start worker threads")?
+            .install(|| run_command(cli.command, out)),
+        None => run_command(cli.command, out),
+    }
+}
+
+fn run_command(command: Command, out: &mut dyn Write) -> Result<u8> {
+    match command {
         Command::Cluster(args) => cluster::run(&args, out),
         Command::Ingest(args) => ingest::run(&args, out),
         Command::Explain(args) => explain::run(&args, out),

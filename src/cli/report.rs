@@ -84,7 +84,10 @@ fn is_zero(n: &usize) -> bool {
 
 /// Diffs every story, timing each; an article that cannot be read again is left out of its story and named
 /// in the messages returned, never the end of the run.
-fn diff_stories(source: &Articles, stories: &[(String, Vec<usize>)]) -> (Vec<(StoryDiff, Duration)>, Vec<String>) {
+fn diff_stories(
+    source: &Articles,
+    stories: &[(String, Vec<usize>)],
+) -> (Vec<(StoryDiff, Duration)>, Vec<String>) {
     let done: Vec<((StoryDiff, Duration), Vec<String>)> = stories
         .par_iter()
         .map(|(id, members)| {
@@ -185,7 +188,8 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
     for message in &unreadable {
         eprintln!("storydiff: warning: {message}; left out of its story's page");
     }
-    let code = if args.options.strict && !unreadable.is_empty() { crate::exit::REJECTED_STRICT } else { code };
+    let code =
+        if args.options.strict && !unreadable.is_empty() { crate::exit::REJECTED_STRICT } else { code };
     // Page names come from the position, never from titles or ids, so no input can name a path.
     let pages: Vec<String> = (1..=stories.len()).map(|n| format!("story-{n}.html")).collect();
     for ((diff, _), page) in diffs.iter().zip(&pages) {
@@ -254,13 +258,12 @@ impl Articles {
     fn article(&self, index: usize) -> Result<std::borrow::Cow<'_, Article>> {
         match self {
             Articles::InMemory(ingested) => Ok(std::borrow::Cow::Borrowed(&ingested.articles[index])),
-            Articles::Clustered(clustering) => clustering
-                .with_body(index as u32)
-                .map(std::borrow::Cow::Owned)
-                .map_err(|message| {
+            Articles::Clustered(clustering) => {
+                clustering.with_body(index as u32).map(std::borrow::Cow::Owned).map_err(|message| {
                     let id = &clustering.articles()[index].doc_id;
                     anyhow::anyhow!("cannot read article {id:?} again: {message}")
-                }),
+                })
+            }
         }
     }
 
@@ -293,17 +296,28 @@ mod tests {
         };
         let lines = [record("aa", "one.example"), record("bb", "two.example"), record("cc", "three.example")];
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-        let clustering =
-            crate::pipeline::cluster_paths(&[path.display().to_string()], &crate::pipeline::Config::default());
-        let story = clustering.stories.iter().find(|s| s.members.len() == 3).expect("the three reports are one story");
+        let clustering = crate::pipeline::cluster_paths(
+            &[path.display().to_string()],
+            &crate::pipeline::Config::default(),
+        )
+        .unwrap();
+        let story = clustering
+            .stories
+            .iter()
+            .find(|s| s.members.len() == 3)
+            .expect("the three reports are one story");
         let stories = vec![(story.id.clone(), story.members.iter().map(|&m| m as usize).collect())];
         // The file changes during the run: the second record now has another id, the same length.
-        let changed = [record("aa", "one.example"), record("zz", "two.example"), record("cc", "three.example")];
+        let changed =
+            [record("aa", "one.example"), record("zz", "two.example"), record("cc", "three.example")];
         std::fs::write(&path, changed.join("\n") + "\n").unwrap();
         let source = Articles::Clustered(Box::new(clustering));
         let (diffs, unreadable) = diff_stories(&source, &stories);
         assert_eq!(unreadable.len(), 1, "{unreadable:?}");
-        assert!(unreadable[0].contains("\"bb\"") && unreadable[0].contains("changed during the run"), "{unreadable:?}");
+        assert!(
+            unreadable[0].contains("\"bb\"") && unreadable[0].contains("changed during the run"),
+            "{unreadable:?}"
+        );
         assert_eq!(diffs.len(), 1);
         assert_eq!(diffs[0].0.summary.articles, 2, "the two readable reports are still diffed");
     }

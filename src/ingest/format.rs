@@ -31,7 +31,8 @@ pub(super) enum Ending {
 
 /// The ending of a file name, read once.
 pub(super) fn ending(name: &str) -> Ending {
-    let name = Path::new(name).file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name =
+        Path::new(name).file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if name.ends_with(".warc") || name.ends_with(".warc.gz") {
         return Ending::Warc;
     }

@@ -25,9 +25,10 @@ pub fn reread(article: &Article, fields: &FieldMap) -> Result<Article, String> {
 /// (`id#2`, see [`super::canonical_order`]).
 fn same_id(article: &str, read: &str) -> bool {
     article == read
-        || article.strip_prefix(read).and_then(|rest| rest.strip_prefix('#')).is_some_and(|n| {
-            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
-        })
+        || article
+            .strip_prefix(read)
+            .and_then(|rest| rest.strip_prefix('#'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn reread_record(article: &Article, fields: &FieldMap) -> Result<Article, String> {

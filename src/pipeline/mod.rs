@@ -7,6 +7,7 @@ mod spill;
 mod timer;
 
 pub use result::{Clustering, Summary};
+pub use spill::SpillError;
 
 use crate::cluster::{order_stories, ClusterConfig, Story, StoryGraph};
 use crate::features::{ArticleFeatures, DocumentFrequencies, FeatureConfig};
@@ -27,6 +28,8 @@ pub struct Config {
     pub exhaustive: bool,
     /// Which input fields hold each part of an article.
     pub fields: ingest::FieldMap,
+    /// Folder for the temporary file of term counts; the system's temporary folder when `None`.
+    pub spill_dir: Option<std::path::PathBuf>,
 }
 
 /// The articles as the commands that show text see them: read, normalised, in canonical order, duplicates
@@ -42,7 +45,8 @@ pub fn prepare_with(
     fields: &ingest::FieldMap,
     typography: normalize::Typography,
 ) -> (Ingested, usize, usize) {
-    let mut first = first_pass(paths, fields, typography, Keep::Bodies);
+    let mut first = first_pass(paths, fields, typography, Keep::Bodies, None)
+        .expect("bodies kept in memory use no spill file");
     let settled = settle(&mut first, fields);
     let (duplicates, dropped) = (settled.duplicates, settled.boilerplate_dropped);
     (first.into_ingested(settled.articles), duplicates, dropped)
@@ -50,21 +54,28 @@ pub fn prepare_with(
 
 /// Clusters the articles under `paths`, streaming: each article's body is read, turned into term counts and a
 /// copy signature, and dropped, so memory holds features, not text. The counts wait in a temporary file until
-/// the document frequencies are known. Candidates come from LSH, or every pair with `config.exhaustive`.
-pub fn cluster_paths(paths: &[String], config: &Config) -> Clustering {
+/// the document frequencies are known (in memory when it cannot be written; an error only when what was
+/// written cannot be read back). Candidates come from LSH, or every pair with `config.exhaustive`.
+pub fn cluster_paths(paths: &[String], config: &Config) -> Result<Clustering, SpillError> {
     let search: &dyn CandidateSearch =
         if config.exhaustive { &ExhaustiveSearch } else { &LshSearch::default() };
     cluster_paths_with(paths, config, search)
 }
 
 /// [`cluster_paths`] with the candidate search given.
-pub fn cluster_paths_with(paths: &[String], config: &Config, search: &dyn CandidateSearch) -> Clustering {
+pub fn cluster_paths_with(
+    paths: &[String],
+    config: &Config,
+    search: &dyn CandidateSearch,
+) -> Result<Clustering, SpillError> {
     let mut timer = StageTimer::start();
-    let mut first = first_pass(paths, &config.fields, normalize::Typography::Fold, Keep::Features);
+    let spill_dir = config.spill_dir.as_deref();
+    let mut first =
+        first_pass(paths, &config.fields, normalize::Typography::Fold, Keep::Features, spill_dir)?;
     timer.stage("read + normalise + terms (first pass)");
     let settled = settle(&mut first, &config.fields);
     timer.stage("canonical order + duplicates + learned boilerplate");
-    let (features, bands, document_frequencies) = second_pass(&mut first, &settled, &config.features);
+    let (features, bands, document_frequencies) = second_pass(&mut first, &settled, &config.features)?;
     timer.stage("document frequencies + features");
     let prepared = Prepared {
         ingested: first.into_ingested(settled.articles),
@@ -75,7 +86,7 @@ pub fn cluster_paths_with(paths: &[String], config: &Config, search: &dyn Candid
         duplicates: settled.duplicates,
         boilerplate_dropped: settled.boilerplate_dropped,
     };
-    link(prepared, search, config, timer)
+    Ok(link(prepared, search, config, timer))
 }
 
 /// What the passes hand the linking stage.

@@ -1,7 +1,7 @@
 //! The streaming passes: read and digest every article (first pass), settle order, duplicates and learned
 //! boilerplate, then document frequencies and features from the spilled counts (second pass).
 
-use super::spill::CountSpill;
+use super::spill::{CountSpill, SpillError};
 use crate::article::{Article, Rejected, Warning};
 use crate::features::{
     self, ArticleFeatures, DocumentFrequencies, FeatureConfig, ReadArticle, TermCounts, TermKey,
@@ -11,6 +11,7 @@ use crate::normalize::{self, LearnedBoilerplate};
 use crate::sketch::{CopySignature, EventBands, EVENT_BANDS};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::path::Path;
 
 /// What the first pass keeps of each article's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,10 +47,16 @@ pub(super) fn first_pass(
     fields: &ingest::FieldMap,
     typography: normalize::Typography,
     keep: Keep,
-) -> FirstPass {
+    spill_dir: Option<&Path>,
+) -> Result<FirstPass, SpillError> {
     let mut articles = Vec::new();
     let mut digests = Vec::new();
-    let mut counts = CountSpill::new();
+    let mut spill_warnings = Vec::new();
+    let mut counts = match keep {
+        Keep::Features => CountSpill::new(spill_dir, &mut spill_warnings),
+        Keep::Bodies => CountSpill::in_memory(),
+    };
+    let mut spill_error = None;
     let mut emptied = Vec::new();
     let mut ingested = ingest::stream_inputs(paths, fields, |batch| {
         let done: Vec<(Article, Option<(ArticleDigest, TermCounts)>)> = batch
@@ -79,8 +86,8 @@ pub(super) fn first_pass(
         for (article, read) in done {
             match read {
                 Some((digest, terms)) => {
-                    if keep == Keep::Features {
-                        counts.push(&terms);
+                    if keep == Keep::Features && spill_error.is_none() {
+                        spill_error = counts.push(&terms).err();
                     }
                     articles.push(article);
                     digests.push(digest);
@@ -95,8 +102,14 @@ pub(super) fn first_pass(
             reason: "no text left after removing page boilerplate".into(),
         });
     }
+    if let Some(error) = spill_error {
+        return Err(error);
+    }
+    ingested
+        .warnings
+        .extend(spill_warnings.into_iter().map(|message| Warning { location: "-".into(), message }));
     ingested.articles = articles;
-    FirstPass { ingested, digests, counts, keep }
+    Ok(FirstPass { ingested, digests, counts, keep })
 }
 
 /// The articles in canonical order with duplicates merged, and where each input article went.
@@ -187,7 +200,7 @@ pub(super) fn second_pass(
     first: &mut FirstPass,
     settled: &Settled,
     config: &FeatureConfig,
-) -> (Vec<ArticleFeatures>, Vec<EventBands>, DocumentFrequencies) {
+) -> Result<(Vec<ArticleFeatures>, Vec<EventBands>, DocumentFrequencies), SpillError> {
     let n = settled.articles.len();
     // The counts of input article `input` if it was kept: (final index, counts).
     fn kept<'a>(
@@ -211,7 +224,7 @@ pub(super) fn second_pass(
                 .map(|(_, c)| c),
         );
         df = features::merge_frequencies(std::mem::take(&mut df), part);
-    });
+    })?;
     features::settle_frequencies(&mut df);
     let reference = features::idf_reference(&df);
     let mut features: Vec<Option<ArticleFeatures>> = (0..n).map(|_| None).collect();
@@ -241,9 +254,9 @@ pub(super) fn second_pass(
             bands[f as usize] = article_bands;
             features[f as usize] = Some(ArticleFeatures::of(article, vector, copy_signature, shingle_count));
         }
-    });
+    })?;
     let features = features.into_iter().map(|f| f.expect("features for every kept article")).collect();
-    (features, bands, df)
+    Ok((features, bands, df))
 }
 
 impl FirstPass {
