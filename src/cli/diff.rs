@@ -1,7 +1,7 @@
 //! `storydiff diff`: how each outlet told one story, fact by fact.
 
 use super::{check_paths, report_problems, write_file, ClusterOptions};
-use crate::diff::facts::FactModel;
+use crate::diff::fact_model::FactModel;
 use crate::diff::{diff_story_with, StoryDiff};
 use crate::display::{write_diff_html, write_diff_text, TextSettings};
 use crate::export::write_diff_json;

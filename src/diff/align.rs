@@ -2,7 +2,8 @@
 //! grouping that allows reordering and an article telling a fact in two sentences, but no chaining.
 
 use super::events;
-use super::facts::{FactModel, FactStory, Unit};
+use super::fact_model::FactModel;
+use super::facts::{FactStory, Unit};
 use super::same_fact::{same_fact_score, Idf};
 use super::tokens::{Word, WordKind};
 use std::collections::{BTreeMap, HashMap};

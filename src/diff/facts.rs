@@ -7,6 +7,8 @@
 //! MSRP ([`super::same_fact`]) is one of its inputs, where that model speaks (see [`super::align::domain_score`]).
 
 use super::align::domain_score;
+use super::context::ContextTable;
+use super::fact_model::FactModel;
 use super::same_fact::{same_fact_threshold, Idf};
 use super::tokens::{Word, WordKind};
 use crate::text::lexicon;
@@ -390,67 +392,6 @@ impl<'a> FactStory<'a> {
     }
 }
 
-/// Context features, in the order the context model's weights use.
-pub const CONTEXT_FEATURE_NAMES: [&str; 4] = ["pair_logit", "support_mean", "support_max", "support_share"];
-
-/// Pair probabilities below this are not kept as neighbours: they add nothing to a sentence's support.
-const NEIGHBOUR_FLOOR: f64 = 0.05;
-
-/// The pair model's probabilities over a whole story, for the second look: two sentences tell one fact more
-/// surely when the story's other articles each have a sentence that both match (an event every outlet reports),
-/// and less surely when none has.
-pub struct ContextTable {
-    /// Per sentence: its neighbours and their probabilities, sorted by neighbour.
-    neighbours: HashMap<Unit, Vec<(Unit, f64)>>,
-    articles: usize,
-}
-
-impl ContextTable {
-    pub fn new(pairs: &[(Unit, Unit, f64)], articles: usize) -> Self {
-        let mut neighbours: HashMap<Unit, Vec<(Unit, f64)>> = HashMap::new();
-        for &(lhs, rhs, p) in pairs.iter().filter(|pair| pair.2 >= NEIGHBOUR_FLOOR) {
-            neighbours.entry(lhs).or_default().push((rhs, p));
-            neighbours.entry(rhs).or_default().push((lhs, p));
-        }
-        for list in neighbours.values_mut() {
-            list.sort_unstable_by_key(|n| n.0);
-        }
-        ContextTable { neighbours, articles }
-    }
-
-    fn list(&self, unit: Unit) -> &[(Unit, f64)] {
-        self.neighbours.get(&unit).map_or(&[][..], Vec::as_slice)
-    }
-
-    /// Context features of a pair whose own probability is `p`; `None` when the story has no third article.
-    pub fn features(&self, lhs: Unit, rhs: Unit, p: f64) -> Option<[f64; CONTEXT_FEATURE_NAMES.len()]> {
-        let others = self.articles.saturating_sub(2);
-        if others == 0 {
-            return None;
-        }
-        let rhs_list = self.list(rhs);
-        // Neighbours come sorted by unit, so by article: the best per article is a run's maximum, and the sums
-        // below are added in one order.
-        let mut best: Vec<(usize, f64)> = Vec::new();
-        for &(x, p_lhs) in self.list(lhs) {
-            if x.article == lhs.article || x.article == rhs.article {
-                continue;
-            }
-            let p_rhs = rhs_list.binary_search_by(|probe| probe.0.cmp(&x)).map_or(0.0, |i| rhs_list[i].1);
-            let both = p_lhs.min(p_rhs);
-            match best.last_mut() {
-                Some((article, value)) if *article == x.article => *value = value.max(both),
-                _ => best.push((x.article, both)),
-            }
-        }
-        let sum: f64 = best.iter().map(|b| b.1).sum();
-        let max = best.iter().map(|b| b.1).fold(0.0, f64::max);
-        let strong = best.iter().filter(|b| b.1 >= 0.5).count();
-        let clipped = p.clamp(1e-4, 1.0 - 1e-4);
-        Some([(clipped / (1.0 - clipped)).ln(), sum / others as f64, max, strong as f64 / others as f64])
-    }
-}
-
 #[derive(Debug, Default)]
 struct Side {
     idf_cover: f64,
@@ -463,90 +404,4 @@ struct Side {
     numbers_matched: usize,
     numbers_absent: usize,
     context_cover: f64,
-}
-
-/// A logistic model over named features, standardised.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Logit {
-    pub features: Vec<String>,
-    pub means: Vec<f64>,
-    pub scales: Vec<f64>,
-    pub weights: Vec<f64>,
-    pub bias: f64,
-}
-
-impl Logit {
-    pub fn probability(&self, features: &[f64]) -> f64 {
-        let mut z = self.bias;
-        for (i, value) in features.iter().enumerate() {
-            z += self.weights[i] * (value - self.means[i]) / self.scales[i];
-        }
-        1.0 / (1.0 + (-z).exp())
-    }
-
-    fn fits(&self, names: &[&str]) -> bool {
-        let n = names.len();
-        self.features.len() == n
-            && self.features.iter().zip(names).all(|(a, b)| a == b)
-            && [self.means.len(), self.scales.len(), self.weights.len()] == [n, n, n]
-    }
-}
-
-/// The fact model, as written by `storydiff fit-facts`: a pair model over [`FACT_FEATURE_NAMES`], then a context
-/// model over [`CONTEXT_FEATURE_NAMES`] that weighs the pair's probability with the rest of the story.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FactModel {
-    /// Where the numbers came from: the command, the topics and the cross-validated scores.
-    pub provenance: String,
-    pub pair: Logit,
-    pub context: Logit,
-    /// Two groups of sentences become one fact row when the mean probability over their cross-article pairs
-    /// reaches this.
-    pub link_threshold: f64,
-    /// A story whose articles split into two parts this much less alike across than within is read as two
-    /// events, lined up apart ([`super::events`]). Model files written before it existed get the default.
-    #[serde(default = "default_event_split_ratio")]
-    pub event_split_ratio: f64,
-}
-
-fn default_event_split_ratio() -> f64 {
-    super::events::DEFAULT_EVENT_SPLIT_RATIO
-}
-
-/// A fact model file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum FactModelError {
-    #[error("not a fact model: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("the model's features are not this storydiff's (fitted by another version?)")]
-    Features,
-}
-
-impl FactModel {
-    /// The model shipped with storydiff, fitted on every ECB+ dev topic.
-    pub fn shipped() -> &'static FactModel {
-        static MODEL: std::sync::LazyLock<FactModel> = std::sync::LazyLock::new(|| {
-            FactModel::from_json(include_str!("fact_model.json")).expect("the shipped fact model is valid")
-        });
-        &MODEL
-    }
-
-    pub fn from_json(text: &str) -> Result<FactModel, FactModelError> {
-        let model: FactModel = serde_json::from_str(text)?;
-        if !model.pair.fits(&FACT_FEATURE_NAMES) || !model.context.fits(&CONTEXT_FEATURE_NAMES) {
-            return Err(FactModelError::Features);
-        }
-        Ok(model)
-    }
-
-    /// The pair model's probability that two sentences tell one fact, from their features alone.
-    pub fn pair_probability(&self, features: &FactFeatures) -> f64 {
-        self.pair.probability(features)
-    }
-
-    /// The final probability, from the pair's own and its context features (the pair's own when the story has
-    /// no third article to ask).
-    pub fn context_probability(&self, pair: f64, context: Option<[f64; CONTEXT_FEATURE_NAMES.len()]>) -> f64 {
-        context.map_or(pair, |features| self.context.probability(&features))
-    }
 }

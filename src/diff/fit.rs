@@ -6,9 +6,9 @@
 //! chain (`pairs.tsv`), otherwise not (the same story's other events, and the other story of the topic).
 
 use super::calibrate::{fit_logistic, Logistic};
-use super::facts::{
-    ContextTable, FactFeatures, FactModel, FactStory, Logit, Unit, CONTEXT_FEATURE_NAMES, FACT_FEATURE_NAMES,
-};
+use super::context::{ContextTable, CONTEXT_FEATURE_NAMES};
+use super::fact_model::{FactModel, Logit};
+use super::facts::{FactFeatures, FactStory, Unit, FACT_FEATURE_NAMES};
 use super::{prepare_story, PreparedStory};
 use crate::article::Article;
 use rayon::prelude::*;

@@ -7,8 +7,10 @@
 
 pub mod align;
 pub mod calibrate;
+pub mod context;
 pub mod disagree;
 pub mod events;
+pub mod fact_model;
 pub mod facts;
 pub mod fit;
 mod model;
@@ -20,7 +22,8 @@ pub mod words;
 
 use crate::article::Article;
 use disagree::Disagreement;
-use facts::{FactModel, FactStory, Unit};
+use fact_model::FactModel;
+use facts::{FactStory, Unit};
 use quotes::QuoteGroup;
 use same_fact::Idf;
 use sentences::Sentence;

@@ -1,29 +1,23 @@
 //! Per-article features: the event view (salient TF-IDF terms) and the copy view (word shingles), with
 //! MinHash signatures of both.
 
+mod terms;
+mod vector;
+
+pub use terms::{
+    article_terms, feature_paragraphs, weighted_terms, ArticleTerms, WeightedTerm, FEATURE_BODY_LIMIT,
+    LEAD_WEIGHT, LEAD_WORDS, SHINGLE_WORDS, TITLE_WEIGHT,
+};
+pub use vector::{cosine, shared_terms, TermVector};
+
 use crate::text::hash::HashKeyHasher;
 use crate::text::language;
-use crate::text::tokenize::{term_hashes, terms, Term, TermKind};
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::article::Article;
 use crate::sketch::{CopySignature, EventBands, EventSignature};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::HashMap;
-
-/// Title words count this many times: a headline names the event in the fewest words.
-/// Chosen a priori (headline terms worth two body mentions, lead terms one and a half); see docs/EVALUATION.md
-/// for the measured effect of switching the zone weights off.
-pub const TITLE_WEIGHT: f32 = 2.0;
-/// Weight of the first [`LEAD_WORDS`] body words, where news writing puts who, what, where and when.
-pub const LEAD_WEIGHT: f32 = 1.5;
-/// Length of the lead in words: about the first two paragraphs of a wire story (40-60 words in the corpora).
-pub const LEAD_WORDS: usize = 60;
-/// Word n-gram length of the copy view. Five words is the usual choice for near-duplicate detection: long enough
-/// that independent reports share almost none (measured: see the 5-shingle baselines), short enough to
-/// survive light editing.
-pub const SHINGLE_WORDS: usize = 5;
 
 /// Tunable sizes of the event view.
 #[derive(Debug, Clone)]
@@ -51,44 +45,6 @@ pub type TermKey = u32;
 
 pub fn term_key(hash: u64) -> TermKey {
     hash as u32
-}
-
-/// Weights are stored in 16-bit fixed point: an L2-normalised weight is in [0, 1], and a step of 1/65535
-/// changes a cosine by less than 0.001.
-const WEIGHT_SCALE: f32 = 65535.0;
-
-/// An article's salient terms with L2-normalised weights, sorted by key: 6 bytes a term.
-#[derive(Debug, Clone, Default)]
-pub struct TermVector {
-    pub keys: Box<[TermKey]>,
-    weights: Box<[u16]>,
-}
-
-impl TermVector {
-    /// From (key, weight) pairs sorted by key, weights L2-normalised.
-    pub fn new(terms: &[(TermKey, f32)]) -> Self {
-        TermVector {
-            keys: terms.iter().map(|&(key, _)| key).collect(),
-            weights: terms.iter().map(|&(_, w)| (w.clamp(0.0, 1.0) * WEIGHT_SCALE).round() as u16).collect(),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    pub fn weight(&self, index: usize) -> f32 {
-        f32::from(self.weights[index]) / WEIGHT_SCALE
-    }
-
-    /// (key, weight) pairs, sorted by key.
-    pub fn iter(&self) -> impl Iterator<Item = (TermKey, f32)> + '_ {
-        (0..self.len()).map(|i| (self.keys[i], self.weight(i)))
-    }
 }
 
 /// The features of one article, all that clustering needs of it once its text is gone.
@@ -124,115 +80,6 @@ impl ArticleFeatures {
             headline_only: article.is_headline_only(),
         }
     }
-}
-
-/// A term read from one article, with its zone-weighted frequency.
-#[derive(Debug, Clone)]
-pub struct WeightedTerm {
-    pub text: String,
-    /// The first form the term was written in.
-    pub surface: String,
-    pub kind: TermKind,
-    pub frequency: f32,
-}
-
-/// The event-view terms of an article with zone-weighted frequencies, in first-seen order.
-pub fn weighted_terms(article: &Article) -> Vec<WeightedTerm> {
-    let mut order: Vec<WeightedTerm> = Vec::new();
-    let mut index: HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> = HashMap::default();
-    let mut add = |term: Term, weight: f32| match index.get(&term.text) {
-        Some(&i) => order[i].frequency += weight,
-        None => {
-            index.insert(term.text.clone(), order.len());
-            order.push(WeightedTerm {
-                text: term.text,
-                kind: term.kind,
-                surface: term.surface,
-                frequency: weight,
-            });
-        }
-    };
-    let profile = language::profile(article.language.as_deref());
-    if let Some(title) = &article.title {
-        let _ = terms(title, profile, |term, _, everyday| add(term, TITLE_WEIGHT * everyday));
-    }
-    let mut offset = 0;
-    for paragraph in feature_paragraphs(&article.paragraphs) {
-        let start = offset;
-        offset += terms(paragraph, profile, |term, i, everyday| {
-            add(term, everyday * if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 })
-        });
-    }
-    order
-}
-
-/// What one pass over an article's words gives the clustering path.
-pub struct ArticleTerms {
-    /// Event-view terms as (term hash, zone-weighted frequency), sorted by hash, one entry per term.
-    pub counts: Vec<(u64, f32)>,
-    /// Hashes of the body's word shingles (lowercased words, stop words included: copies keep them), sorted
-    /// and distinct.
-    pub shingles: Vec<u64>,
-}
-
-/// Bytes of an article's body that features are read from. A report runs 3-30 KB; past this, a "body" is a
-/// dump (a whole page of comments, a log), and reading all of it would cost time and memory for nothing. The
-/// article is kept whole for diffs and exports, and ingest warns (`ingest::check_body_size`).
-pub const FEATURE_BODY_LIMIT: usize = 1 << 20;
-
-/// The paragraphs features are read from: all of them up to [`FEATURE_BODY_LIMIT`] bytes, the last one cut at
-/// a character boundary.
-pub fn feature_paragraphs(paragraphs: &[String]) -> impl Iterator<Item = &str> {
-    let mut left = FEATURE_BODY_LIMIT;
-    paragraphs.iter().map_while(move |paragraph| {
-        if left == 0 {
-            return None;
-        }
-        let mut end = paragraph.len().min(left);
-        while !paragraph.is_char_boundary(end) {
-            end -= 1;
-        }
-        left -= end;
-        Some(&paragraph[..end])
-    })
-}
-
-/// Reads an article's words once for both views: the same terms and weights as [`weighted_terms`], by hash.
-pub fn article_terms(article: &Article) -> ArticleTerms {
-    let mut counts: Vec<(u64, f32)> = Vec::new();
-    let profile = language::profile(article.language.as_deref());
-    if let Some(title) = &article.title {
-        term_hashes(title, profile, |hash, _, everyday| counts.push((hash, TITLE_WEIGHT * everyday)), |_| {});
-    }
-    let mut window = [0u64; SHINGLE_WORDS];
-    let mut words_seen = 0usize;
-    let mut shingles = Vec::new();
-    let mut offset = 0;
-    for paragraph in feature_paragraphs(&article.paragraphs) {
-        let start = offset;
-        offset += term_hashes(
-            paragraph,
-            profile,
-            |hash, i, everyday| {
-                counts.push((hash, everyday * if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 }))
-            },
-            |word| {
-                window[words_seen % SHINGLE_WORDS] = word;
-                words_seen += 1;
-                if words_seen >= SHINGLE_WORDS {
-                    let mut bytes = [0u8; 8 * SHINGLE_WORDS];
-                    for k in 0..SHINGLE_WORDS {
-                        let hash = window[(words_seen + k) % SHINGLE_WORDS];
-                        bytes[8 * k..8 * k + 8].copy_from_slice(&hash.to_le_bytes());
-                    }
-                    shingles.push(xxh3_64(&bytes));
-                }
-            },
-        );
-    }
-    shingles.sort_unstable();
-    shingles.dedup();
-    ArticleTerms { counts: sum_by_key(counts), shingles }
 }
 
 /// Inverse document frequency: `ln((N + 1) / df)`. Without the usual `+1` offset, so terms found in most
@@ -284,7 +131,7 @@ pub fn keyed_counts(counts: &[(u64, f32)]) -> TermCounts {
 
 /// Sorts (key, frequency) pairs by key and adds up the frequencies of equal keys. Frequencies are sums of 1,
 /// 1.5 and 2, exact in f32, so the order of the additions cannot change them.
-fn sum_by_key<K: Ord + Copy>(mut counts: Vec<(K, f32)>) -> Vec<(K, f32)> {
+pub(super) fn sum_by_key<K: Ord + Copy>(mut counts: Vec<(K, f32)>) -> Vec<(K, f32)> {
     counts.sort_unstable_by_key(|&(key, _)| key);
     let mut merged: Vec<(K, f32)> = Vec::with_capacity(counts.len());
     for (key, frequency) in counts {
@@ -445,33 +292,6 @@ pub fn event_signature(
     keep: usize,
 ) -> EventSignature {
     signature_of(&known_terms(doc, df, reference).0, keep)
-}
-
-/// Cosine similarity of two L2-normalised sparse vectors.
-pub fn cosine(lhs: &TermVector, rhs: &TermVector) -> f32 {
-    let (mut i, mut j, mut sum) = (0, 0, 0u64);
-    // Branch-free steps: which side advances is unpredictable, and the mispredicted branches of a plain merge
-    // made verification the slowest stage on 300k synthetic articles (docs/PERFORMANCE.md).
-    while i < lhs.len() && j < rhs.len() {
-        let (a, b) = (lhs.keys[i], rhs.keys[j]);
-        let product = u64::from(lhs.weights[i]) * u64::from(rhs.weights[j]);
-        sum += if a == b { product } else { 0 };
-        i += usize::from(a <= b);
-        j += usize::from(b <= a);
-    }
-    (sum as f32 / (WEIGHT_SCALE * WEIGHT_SCALE)).min(1.0)
-}
-
-/// Number of terms two vectors share.
-pub fn shared_terms(lhs: &TermVector, rhs: &TermVector) -> usize {
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < lhs.len() && j < rhs.len() {
-        let (a, b) = (lhs.keys[i], rhs.keys[j]);
-        shared += usize::from(a == b);
-        i += usize::from(a <= b);
-        j += usize::from(b <= a);
-    }
-    shared
 }
 
 /// Estimated share of the smaller article's shingles found in the other, from the signatures' Jaccard estimate
