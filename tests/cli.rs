@@ -410,3 +410,30 @@ fn issue_16_an_unusable_spill_folder_keeps_the_counts_in_memory() {
         "{stderr}"
     );
 }
+
+/// Issue 16 item 9: rejections go to stderr as they come, every one of them (no cut at 20), and `--quiet`
+/// silences stderr while the summary stays on stdout.
+#[test]
+fn issue_16_every_rejection_is_printed_and_quiet_prints_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.jsonl");
+    let mut lines = vec![
+        r#"{"id":"a","title":"Port strike ends","text":"Dock workers in Brennick ended their strike on Monday."}"#
+            .to_string(),
+    ];
+    lines.extend((0..30).map(|i| format!("not json {i}")));
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let loud = storydiff().arg("cluster").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&loud.stderr);
+    assert_eq!(stderr.matches("storydiff: rejected").count(), 30, "{stderr}");
+    assert!(stderr.contains("feed.jsonl:31: invalid JSON"), "{stderr}");
+    let quiet = storydiff().arg("cluster").arg(&path).arg("--quiet").output().unwrap();
+    assert!(quiet.status.success());
+    assert!(quiet.stderr.is_empty(), "{}", String::from_utf8_lossy(&quiet.stderr));
+    let summary = String::from_utf8_lossy(&quiet.stdout);
+    assert!(
+        summary
+            .contains("31 records: 0 articles in 0 stories, 1 singletons, 0 duplicates merged, 30 rejected"),
+        "{summary}"
+    );
+}

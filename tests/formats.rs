@@ -301,7 +301,7 @@ fn issue_5_bundled_corpus_clusters_the_same_from_saved_html_pages() {
     );
 
     // Each page gives back the article's own text and metadata, and none of the furniture.
-    let (expected, _, _) = prepare_with(&[jsonl], &FieldMap::default(), Typography::Keep);
+    let (expected, _, _) = prepare_with(&[jsonl], &FieldMap::default(), Typography::Keep, None);
     let extracted = ingest(&[&folder]);
     assert_eq!(extracted.len(), pages.len());
     for page in &extracted {

@@ -58,3 +58,61 @@ fn issue_4_learned_boilerplate_is_dropped_from_streamed_json_lines_and_from_bodi
         assert_eq!(read.paragraphs, in_memory.articles[index].paragraphs);
     }
 }
+
+/// Remembers, for each rejection, how many articles had been read when it was first reported.
+#[derive(Debug, Default)]
+struct Recorder {
+    seen: std::sync::Mutex<Vec<(String, usize)>>,
+    stages: std::sync::Mutex<Vec<String>>,
+}
+
+impl storydiff::pipeline::Observer for Recorder {
+    fn reading(&self, so_far: &storydiff::ingest::Ingested, articles: usize) {
+        let mut seen = self.seen.lock().unwrap();
+        for rejected in so_far.rejected.iter().skip(seen.len()) {
+            seen.push((rejected.location.clone(), articles));
+        }
+    }
+
+    fn stage(&self, name: &str) {
+        self.stages.lock().unwrap().push(name.to_string());
+    }
+}
+
+/// Issue 16 item 9: a bad record near the start of a long file is reported while the rest is still being read,
+/// not at the end of the run.
+#[test]
+fn issue_16_rejections_are_reported_while_reading_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.jsonl");
+    let total = 3 * storydiff::ingest::STREAM_BATCH;
+    let mut lines: Vec<String> = (0..total)
+        .map(|i| {
+            serde_json::json!({"id": format!("r{i}"), "title": format!("Council meeting number {i}"),
+                               "text": format!("The town council met for the {i}th time and approved budget item {i}.")})
+            .to_string()
+        })
+        .collect();
+    lines[2] = "{not json".to_string();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let recorder = Recorder::default();
+    let typography = storydiff::normalize::Typography::Fold;
+    let (read, _, _) = storydiff::pipeline::prepare_with(
+        &[path.display().to_string()],
+        &Default::default(),
+        typography,
+        Some(&recorder),
+    );
+    assert_eq!(read.rejected.len(), 1);
+    let seen = recorder.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].0.ends_with("long.jsonl:3"), "{seen:?}");
+    assert!(seen[0].1 < total / 2, "reported after {} of {total} articles were read", seen[0].1);
+    // Clustering tells the observer its stages as they begin.
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let config = Config { observer: Some(recorder.clone()), ..Config::default() };
+    cluster_paths(&corpus(), &config).unwrap();
+    let stages = recorder.stages.lock().unwrap().clone();
+    assert_eq!(stages.first().map(String::as_str), Some("reading"));
+    assert!(stages.iter().any(|s| s == "verifying pairs"), "{stages:?}");
+}

@@ -1,6 +1,6 @@
 //! `storydiff diff`: how each outlet told one story, fact by fact.
 
-use super::{check_paths, report_problems, write_file, ClusterOptions};
+use super::{write_file, ClusterOptions};
 use crate::diff::fact_model::FactModel;
 use crate::diff::{diff_story_with, StoryDiff};
 use crate::display::{write_diff_html, write_diff_text, TextSettings};
@@ -91,12 +91,11 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
             diff_story_with(&members.iter().collect::<Vec<_>>(), &model)
         }
         None => {
-            check_paths(&args.paths)?;
             args.options.refuse_clustering_flags(
                 "without --story: the given articles are diffed as one story, unclustered",
             )?;
-            let (ingested, _, _) = crate::pipeline::prepare(&args.paths, &args.options.input.field_map()?);
-            report_problems(&ingested);
+            let (ingested, _, _) =
+                args.options.input.prepare(&args.paths, crate::normalize::Typography::Fold)?;
             rejected = ingested.rejected.len();
             if ingested.articles.is_empty() {
                 bail!("no readable articles in the inputs");

@@ -35,10 +35,8 @@ struct Line<'a> {
 }
 
 pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
-    super::check_paths(&args.paths)?;
-    let fields = args.input.field_map()?;
     let (ingested, duplicates, boilerplate) =
-        crate::pipeline::prepare_with(&args.paths, &fields, crate::normalize::Typography::Keep);
+        args.input.prepare(&args.paths, crate::normalize::Typography::Keep)?;
     write_file(&args.output, |w| {
         for article in &ingested.articles {
             let line = Line { article, body: article.body(), source: article.source.to_string() };
@@ -47,7 +45,6 @@ pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
         }
         Ok(())
     })?;
-    super::report_problems(&ingested);
     let skipped = match ingested.skipped_records.len() {
         0 => String::new(),
         n => format!(", {n} WARC records without an article"),

@@ -9,6 +9,7 @@ mod explain;
 mod fit_facts;
 mod generate;
 mod ingest;
+mod progress;
 mod report;
 
 use crate::cluster::{ClusterConfig, DEFAULT_HEADLINE_SCALE, DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS};
@@ -16,7 +17,8 @@ use crate::features::FeatureConfig;
 use crate::pipeline::{Clustering, Config};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use std::io::{IsTerminal, Write};
+use progress::Progress;
+use std::io::Write;
 
 /// Group news articles from many outlets into stories, and see why.
 #[derive(Debug, Parser)]
@@ -104,12 +106,34 @@ pub struct InputOptions {
     /// (repeatable; PART is id, title, body, url, outlet, date or language). Without it the usual names are tried.
     #[arg(long = "field", value_name = "PART=NAME")]
     pub fields: Vec<String>,
+    /// Print no rejections, warnings or progress on stderr (they are still counted in the summary and listed
+    /// in `--json`).
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 impl InputOptions {
     /// The checked field map.
     pub fn field_map(&self) -> Result<crate::ingest::FieldMap> {
         crate::ingest::FieldMap::parse(&self.fields).map_err(|message| anyhow::anyhow!(message))
+    }
+
+    /// Reads the inputs whole (bodies kept), reporting problems as they come: what `diff`, `report --stories`
+    /// and `ingest` show. Returns the articles, the duplicates merged and the boilerplate paragraphs dropped.
+    pub fn prepare(
+        &self,
+        paths: &[String],
+        typography: crate::normalize::Typography,
+    ) -> Result<(crate::ingest::Ingested, usize, usize)> {
+        let fields = self.field_map()?;
+        check_paths(paths)?;
+        let progress = Progress::new(self.quiet);
+        let prepared = crate::pipeline::prepare_with(paths, &fields, typography, Some(&progress));
+        progress.finish();
+        if !self.quiet {
+            report_skipped(&prepared.0);
+        }
+        Ok(prepared)
     }
 }
 
@@ -136,6 +160,7 @@ impl ClusterOptions {
             exhaustive: self.exhaustive,
             fields: self.input.field_map()?,
             spill_dir: self.spill_dir.clone(),
+            observer: None,
         })
     }
 
@@ -153,33 +178,28 @@ impl ClusterOptions {
         Ok(())
     }
 
-    /// Runs the clustering pipeline with these options on `paths`, with a spinner on a terminal.
+    /// Runs the clustering pipeline with these options on `paths`, reporting problems as they come and, on a
+    /// terminal, progress.
     pub fn cluster(&self, paths: &[String]) -> Result<(Clustering, Config)> {
-        let config = self.to_config()?;
+        let mut config = self.to_config()?;
         check_paths(paths)?;
-        let spinner = Spinner::start("clustering");
+        let progress = std::sync::Arc::new(Progress::new(self.input.quiet));
+        config.observer = Some(progress.clone());
         let clustering = crate::pipeline::cluster_paths(paths, &config);
-        spinner.finish();
+        progress.finish();
+        config.observer = None;
         let clustering = clustering?;
-        report_problems(&clustering.ingested);
+        if !self.input.quiet {
+            report_skipped(&clustering.ingested);
+        }
         Ok((clustering, config))
     }
 }
 
-/// Rejections and warnings go to stderr, one line each, up to a limit; `cluster --json` lists them all.
-pub(crate) fn report_problems(ingested: &crate::ingest::Ingested) {
-    const SHOWN: usize = 20;
+/// What reading passed over, summed up on stderr at the end of reading: WARC records that hold no article by
+/// reason, and files of no article format met in folders. (Rejections and warnings were printed as they came.)
+pub(crate) fn report_skipped(ingested: &crate::ingest::Ingested) {
     let mut stderr = std::io::stderr().lock();
-    for r in ingested.rejected.iter().take(SHOWN) {
-        let _ = writeln!(stderr, "storydiff: rejected {}: {}", r.location, r.reason);
-    }
-    if ingested.rejected.len() > SHOWN {
-        let _ = writeln!(
-            stderr,
-            "storydiff: ... and {} more rejected (all listed in --json)",
-            ingested.rejected.len() - SHOWN
-        );
-    }
     if !ingested.skipped_records.is_empty() {
         let mut reasons: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         for skipped in &ingested.skipped_records {
@@ -217,36 +237,6 @@ pub(crate) fn report_problems(ingested: &crate::ingest::Ingested) {
             unread.len(),
             unread[..unread.len().min(3)].join(", ")
         );
-    }
-    for w in ingested.warnings.iter().take(SHOWN) {
-        let _ = writeln!(stderr, "storydiff: warning: {}: {}", w.location, w.message);
-    }
-    if ingested.warnings.len() > SHOWN {
-        let _ = writeln!(
-            stderr,
-            "storydiff: ... and {} more warnings (all listed in --json)",
-            ingested.warnings.len() - SHOWN
-        );
-    }
-}
-
-/// A progress spinner on stderr, shown only when stderr is a terminal.
-struct Spinner(Option<indicatif::ProgressBar>);
-
-impl Spinner {
-    fn start(message: &'static str) -> Self {
-        if !std::io::stderr().is_terminal() {
-            return Spinner(None);
-        }
-        let bar = indicatif::ProgressBar::new_spinner().with_message(message);
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Spinner(Some(bar))
-    }
-
-    fn finish(self) {
-        if let Some(bar) = self.0 {
-            bar.finish_and_clear();
-        }
     }
 }
 

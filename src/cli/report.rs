@@ -1,6 +1,6 @@
 //! `storydiff report`: cluster the inputs (or take given stories) and write an HTML page per story plus an index.
 
-use super::{check_paths, report_problems, write_file, ClusterOptions};
+use super::{write_file, ClusterOptions};
 use crate::article::Article;
 use crate::diff::{diff_story, DiffSummary, RowClass, StoryDiff};
 use crate::display::{write_diff_html, write_index_html, IndexEntry};
@@ -153,11 +153,10 @@ fn stats(diffs: &[(StoryDiff, Duration)]) -> ReportStats {
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
     let (source, stories, singletons, code) = match &args.stories {
         Some(path) => {
-            check_paths(&args.paths)?;
             args.options
                 .refuse_clustering_flags("with --stories: the stories come from the file, unclustered")?;
-            let (ingested, _, _) = crate::pipeline::prepare(&args.paths, &args.options.input.field_map()?);
-            report_problems(&ingested);
+            let (ingested, _, _) =
+                args.options.input.prepare(&args.paths, crate::normalize::Typography::Fold)?;
             let (stories, singletons) = stories_from_file(path, &ingested.articles)?;
             let code = if args.options.strict && !ingested.rejected.is_empty() {
                 crate::exit::REJECTED_STRICT

@@ -2,7 +2,7 @@
 
 use super::columns::{Field, FieldMap};
 use super::jsonl::article_from_record;
-use super::stream::{hand_over, open_input, ParsedRecord, STREAM_BATCH};
+use super::stream::{hand_over, open_input, ParsedRecord, Sink, STREAM_BATCH};
 use super::Ingested;
 use crate::article::{Article, Rejected, SourceLocation};
 use rayon::prelude::*;
@@ -46,7 +46,7 @@ pub fn has_article_columns(path: &Path, fields: &FieldMap) -> bool {
 }
 
 /// Reads a CSV or TSV file a batch of rows at a time, handing the articles to `sink`.
-pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
+pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut Sink) {
     let display = path.display().to_string();
     let Some(file) = open_input(path, out) else { return };
     // In a file with CRLF line ends the csv crate reports each row as starting at the `\n` that ends the line

@@ -17,9 +17,9 @@ mod whole;
 
 pub use columns::{Field, FieldMap};
 pub use fields::{date_from_url, outlet_from_url, parse_date};
-pub use order::canonical_order;
+pub use order::{canonical_order, sort_account};
 pub use reread::reread;
-pub use stream::{stream_inputs, STREAM_BATCH};
+pub use stream::{stream_inputs, Sink, STREAM_BATCH};
 pub use whole::{decode_utf8, read_bytes};
 
 use crate::article::{Article, Rejected, Warning};
@@ -46,7 +46,7 @@ pub struct Ingested {
 /// and line. The result is sorted by doc id, so it does not depend on the order the paths were given in.
 pub fn read_inputs(paths: &[String], fields: &FieldMap) -> Ingested {
     let mut articles = Vec::new();
-    let mut out = stream_inputs(paths, fields, |batch| articles.extend(batch));
+    let mut out = stream_inputs(paths, fields, |batch, _| articles.extend(batch));
     out.articles = articles;
     order::canonicalise(&mut out);
     out

@@ -3,12 +3,23 @@
 use super::Ingested;
 use crate::article::{Article, Warning};
 
-/// Sorts articles by id and makes ids unique, so everything downstream is independent of input order.
+/// Sorts articles by id and makes ids unique, and sorts the account's lists, so everything downstream is
+/// independent of input order.
 pub(super) fn canonicalise(out: &mut Ingested) {
     let _ = canonical_order(out);
+    sort_account(out);
 }
 
-/// Sorts the articles by id, making ids unique, and the account's lists; returns the permutation applied:
+/// Sorts the account's lists (rejections, warnings, skipped files and records), once nothing more is added to
+/// them: they were reported as they came, and are kept in an order independent of the input's.
+pub fn sort_account(out: &mut Ingested) {
+    out.rejected.sort();
+    out.warnings.sort();
+    out.files_skipped.sort();
+    out.skipped_records.sort();
+}
+
+/// Sorts the articles by id, making ids unique; returns the permutation applied:
 /// entry `k` is the index, before sorting, of the article now at `k`.
 pub fn canonical_order(out: &mut Ingested) -> Vec<usize> {
     let by_id = |articles: &[Article], lhs: &usize, rhs: &usize| {
@@ -42,9 +53,5 @@ pub fn canonical_order(out: &mut Ingested) -> Vec<usize> {
     order.sort_by(|lhs, rhs| by_id(&out.articles, lhs, rhs));
     let mut slots: Vec<Option<Article>> = std::mem::take(&mut out.articles).into_iter().map(Some).collect();
     out.articles = order.iter().map(|&i| slots[i].take().expect("a permutation")).collect();
-    out.rejected.sort();
-    out.warnings.sort();
-    out.files_skipped.sort();
-    out.skipped_records.sort();
     order
 }

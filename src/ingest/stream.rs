@@ -13,18 +13,26 @@ use std::path::Path;
 /// batch's bodies are a small share of memory (8,192 articles of 3-6 KB is 25-50 MB).
 pub const STREAM_BATCH: usize = 8192;
 
+/// Where streamed articles go: each batch (possibly empty), with the account of the inputs so far, whose lists
+/// of rejections and warnings only grow while reading, so a caller can report them as they come.
+pub type Sink<'a> = dyn FnMut(Vec<Article>, &Ingested) + 'a;
+
 /// Reads every path like [`super::read_inputs`], handing the articles to `sink` in batches of at most
 /// [`STREAM_BATCH`] as they are read (in input order, not canonical order), so that a caller can take what it
 /// needs of each body and drop it. JSON Lines files are read line by line, never whole. The returned account
 /// has no articles.
-pub fn stream_inputs(paths: &[String], fields: &FieldMap, mut sink: impl FnMut(Vec<Article>)) -> Ingested {
+pub fn stream_inputs(
+    paths: &[String],
+    fields: &FieldMap,
+    mut sink: impl FnMut(Vec<Article>, &Ingested),
+) -> Ingested {
     let mut out = Ingested::default();
     let mut inputs = Vec::new();
     for given in paths {
         collect_inputs(given, fields, &mut inputs, &mut out);
     }
     let mut pending: Vec<&Input> = Vec::new();
-    let flush = |pending: &mut Vec<&Input>, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)| {
+    let flush = |pending: &mut Vec<&Input>, out: &mut Ingested, sink: &mut Sink| {
         let parts: Vec<Ingested> = pending.par_iter().map(|input| read_one_input(input, fields)).collect();
         pending.clear();
         let mut batch = Vec::new();
@@ -34,9 +42,7 @@ pub fn stream_inputs(paths: &[String], fields: &FieldMap, mut sink: impl FnMut(V
             out.warnings.extend(part.warnings);
             out.files_read += part.files_read;
         }
-        if !batch.is_empty() {
-            sink(batch);
-        }
+        sink(batch, out);
     };
     for input in &inputs {
         let reading = match input {
@@ -80,7 +86,7 @@ pub(super) fn open_input(path: &Path, out: &mut Ingested) -> Option<std::fs::Fil
 }
 
 /// Reads a JSON Lines file a block of lines at a time, parsing each block in parallel.
-fn stream_json_lines(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
+fn stream_json_lines(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut Sink) {
     use std::io::BufRead;
     let display = path.display().to_string();
     let Some(file) = open_input(path, out) else { return };
@@ -156,7 +162,7 @@ fn stream_json_lines(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &
 pub(super) type ParsedRecord = (Result<Article, Rejected>, Vec<Warning>);
 
 /// Accounts for a block of parsed records, in order, and hands its articles to `sink`.
-pub(super) fn hand_over(parsed: Vec<ParsedRecord>, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
+pub(super) fn hand_over(parsed: Vec<ParsedRecord>, out: &mut Ingested, sink: &mut Sink) {
     let mut batch = Vec::with_capacity(parsed.len());
     for (result, warnings) in parsed {
         out.warnings.extend(warnings);
@@ -168,9 +174,7 @@ pub(super) fn hand_over(parsed: Vec<ParsedRecord>, out: &mut Ingested, sink: &mu
             Err(rejected) => out.rejected.push(rejected),
         }
     }
-    if !batch.is_empty() {
-        sink(batch);
-    }
+    sink(batch, out);
 }
 
 /// Warns about a body longer than [`crate::features::FEATURE_BODY_LIMIT`]: it is kept whole, but its features

@@ -1,6 +1,6 @@
 //! WARC crawl archives (`.warc`, `.warc.gz`): each HTML page a crawler saved with status 200 becomes an article.
 
-use super::stream::{hand_over, open_input, ParsedRecord};
+use super::stream::{hand_over, open_input, ParsedRecord, Sink};
 use super::{html, Ingested};
 use crate::article::{Article, Rejected, SourceLocation};
 use rayon::prelude::*;
@@ -45,7 +45,7 @@ fn records(path: &Path, file: std::fs::File) -> Box<dyn BufRead + Send> {
 /// Reads every record of a WARC file, handing over the articles in batches. Skipped records are counted in
 /// `out.skipped_records` with their reason; a malformed record ends the file (WARC has no resync point) and is
 /// rejected with its number.
-pub fn stream(path: &Path, out: &mut Ingested, sink: &mut dyn FnMut(Vec<Article>)) {
+pub fn stream(path: &Path, out: &mut Ingested, sink: &mut Sink) {
     let display = path.display().to_string();
     let Some(file) = open_input(path, out) else { return };
     let reader = records(path, file);

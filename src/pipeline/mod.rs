@@ -1,11 +1,13 @@
 //! The pipeline end to end: the streaming passes (read, normalise, settle, features), candidate search,
 //! verification, linkage and stories, one implementation of each stage for every command.
 
+mod observer;
 mod passes;
 mod result;
 mod spill;
 mod timer;
 
+pub use observer::Observer;
 pub use result::{Clustering, Summary};
 pub use spill::SpillError;
 
@@ -30,22 +32,25 @@ pub struct Config {
     pub fields: ingest::FieldMap,
     /// Folder for the temporary file of term counts; the system's temporary folder when `None`.
     pub spill_dir: Option<std::path::PathBuf>,
+    /// Told how the run goes while it goes.
+    pub observer: Option<std::sync::Arc<dyn Observer>>,
 }
 
 /// The articles as the commands that show text see them: read, normalised, in canonical order, duplicates
 /// merged, learned boilerplate dropped, bodies kept. Returns them with the duplicates merged and the
 /// boilerplate paragraphs dropped. The same passes as [`cluster_paths`], keeping bodies instead of features.
 pub fn prepare(paths: &[String], fields: &ingest::FieldMap) -> (Ingested, usize, usize) {
-    prepare_with(paths, fields, normalize::Typography::Fold)
+    prepare_with(paths, fields, normalize::Typography::Fold, None)
 }
 
-/// [`prepare`], folding the typography or keeping it as published (for `storydiff ingest`).
+/// [`prepare`], folding the typography or keeping it as published (for `storydiff ingest`), with an observer.
 pub fn prepare_with(
     paths: &[String],
     fields: &ingest::FieldMap,
     typography: normalize::Typography,
+    observer: Option<&dyn Observer>,
 ) -> (Ingested, usize, usize) {
-    let mut first = first_pass(paths, fields, typography, Keep::Bodies, None)
+    let mut first = first_pass(paths, fields, typography, Keep::Bodies, None, observer)
         .expect("bodies kept in memory use no spill file");
     let settled = settle(&mut first, fields);
     let (duplicates, dropped) = (settled.duplicates, settled.boilerplate_dropped);
@@ -68,13 +73,17 @@ pub fn cluster_paths_with(
     config: &Config,
     search: &dyn CandidateSearch,
 ) -> Result<Clustering, SpillError> {
-    let mut timer = StageTimer::start();
+    let observer = config.observer.as_deref();
+    let mut timer = StageTimer::start(observer);
+    timer.begin("reading");
     let spill_dir = config.spill_dir.as_deref();
-    let mut first =
-        first_pass(paths, &config.fields, normalize::Typography::Fold, Keep::Features, spill_dir)?;
+    let typography = normalize::Typography::Fold;
+    let mut first = first_pass(paths, &config.fields, typography, Keep::Features, spill_dir, observer)?;
     timer.stage("read + normalise + terms (first pass)");
+    timer.begin("merging duplicates");
     let settled = settle(&mut first, &config.fields);
     timer.stage("canonical order + duplicates + learned boilerplate");
+    timer.begin("features");
     let (features, bands, document_frequencies) = second_pass(&mut first, &settled, &config.features)?;
     timer.stage("document frequencies + features");
     let prepared = Prepared {
@@ -117,6 +126,7 @@ fn link(
         duplicates,
         boilerplate_dropped,
     } = prepared;
+    timer.begin("searching candidates");
     let candidates = {
         let copy: Vec<CopyBands> = features.par_iter().map(|f| f.copy_signature.bands()).collect();
         let filter = sketch::PairFilter {
@@ -128,11 +138,13 @@ fn link(
     };
     drop(bands);
     timer.stage(&format!("candidate search: {} pairs", candidates.len()));
+    timer.begin("verifying pairs");
     let (pairs, edges) = crate::cluster::expand_and_verify(&candidates, &features, &config.cluster);
     drop(candidates);
     timer.stage(&format!("verify + two-hop expansion: {} pairs, {} edges", pairs.len(), edges.len()));
     let graph = StoryGraph::from_edges(ingested.articles.len(), edges);
     timer.stage("graph");
+    timer.begin("building stories");
     let labels = graph.stories(config.cluster.threshold);
     timer.stage("average linkage");
     let stories = order_stories(&ingested.articles, &labels, &graph);

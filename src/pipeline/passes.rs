@@ -1,6 +1,7 @@
 //! The streaming passes: read and digest every article (first pass), settle order, duplicates and learned
 //! boilerplate, then document frequencies and features from the spilled counts (second pass).
 
+use super::observer::Observer;
 use super::spill::{CountSpill, SpillError};
 use crate::article::{Article, Rejected, Warning};
 use crate::features::{
@@ -33,8 +34,10 @@ struct ArticleDigest {
 }
 
 /// Everything the first pass produced, in input order.
-pub(super) struct FirstPass {
+pub(super) struct FirstPass<'o> {
     ingested: Ingested,
+    /// Told of the account once settling has added the last of it.
+    observer: Option<&'o dyn Observer>,
     digests: Vec<ArticleDigest>,
     /// Term counts, in input order (empty when bodies are kept).
     counts: CountSpill,
@@ -42,13 +45,14 @@ pub(super) struct FirstPass {
 }
 
 /// Reads every input, normalises each article and digests it; articles left with no text are rejected.
-pub(super) fn first_pass(
+pub(super) fn first_pass<'o>(
     paths: &[String],
     fields: &ingest::FieldMap,
     typography: normalize::Typography,
     keep: Keep,
     spill_dir: Option<&Path>,
-) -> Result<FirstPass, SpillError> {
+    observer: Option<&'o dyn Observer>,
+) -> Result<FirstPass<'o>, SpillError> {
     let mut articles = Vec::new();
     let mut digests = Vec::new();
     let mut spill_warnings = Vec::new();
@@ -58,7 +62,7 @@ pub(super) fn first_pass(
     };
     let mut spill_error = None;
     let mut emptied = Vec::new();
-    let mut ingested = ingest::stream_inputs(paths, fields, |batch| {
+    let mut ingested = ingest::stream_inputs(paths, fields, |batch, so_far| {
         let done: Vec<(Article, Option<(ArticleDigest, TermCounts)>)> = batch
             .into_par_iter()
             .map(|mut article| {
@@ -95,6 +99,9 @@ pub(super) fn first_pass(
                 None => emptied.push(article),
             }
         }
+        if let Some(observer) = observer {
+            observer.reading(so_far, articles.len());
+        }
     });
     for article in emptied {
         ingested.rejected.push(Rejected {
@@ -109,7 +116,7 @@ pub(super) fn first_pass(
         .warnings
         .extend(spill_warnings.into_iter().map(|message| Warning { location: "-".into(), message }));
     ingested.articles = articles;
-    Ok(FirstPass { ingested, digests, counts, keep })
+    Ok(FirstPass { ingested, observer, digests, counts, keep })
 }
 
 /// The articles in canonical order with duplicates merged, and where each input article went.
@@ -125,7 +132,7 @@ pub(super) struct Settled {
 }
 
 /// Puts the articles in canonical order, merges exact duplicates and drops each outlet's learned boilerplate.
-pub(super) fn settle(first: &mut FirstPass, fields: &ingest::FieldMap) -> Settled {
+pub(super) fn settle(first: &mut FirstPass<'_>, fields: &ingest::FieldMap) -> Settled {
     let order = ingest::canonical_order(&mut first.ingested);
     let mut articles = std::mem::take(&mut first.ingested.articles);
     let keys: Vec<Option<u64>> = order.iter().map(|&i| first.digests[i].text_key).collect();
@@ -189,6 +196,10 @@ pub(super) fn settle(first: &mut FirstPass, fields: &ingest::FieldMap) -> Settle
             }),
         }
     }
+    if let Some(observer) = first.observer {
+        observer.reading(&first.ingested, articles.len());
+    }
+    ingest::sort_account(&mut first.ingested);
     Settled { articles, final_index, rebuilt, learned, duplicates, boilerplate_dropped }
 }
 
@@ -197,7 +208,7 @@ const SPILL_CHUNK: usize = 16_384;
 
 /// Document frequencies over the kept articles, then each article's features, reading the counts back twice.
 pub(super) fn second_pass(
-    first: &mut FirstPass,
+    first: &mut FirstPass<'_>,
     settled: &Settled,
     config: &FeatureConfig,
 ) -> Result<(Vec<ArticleFeatures>, Vec<EventBands>, DocumentFrequencies), SpillError> {
@@ -259,7 +270,7 @@ pub(super) fn second_pass(
     Ok((features, bands, df))
 }
 
-impl FirstPass {
+impl FirstPass<'_> {
     /// The run's account of its inputs (rejections, warnings, skipped records), with these articles.
     pub(super) fn into_ingested(self, articles: Vec<Article>) -> Ingested {
         let mut ingested = self.ingested;

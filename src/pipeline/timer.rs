@@ -1,16 +1,27 @@
-//! Wall time and memory per pipeline stage, on stderr when `STORYDIFF_TIMINGS` is set.
+//! Wall time and memory per pipeline stage, on stderr when `STORYDIFF_TIMINGS` is set; stage names to the observer.
+
+use super::observer::Observer;
 
 /// Wall time per pipeline stage on stderr when `STORYDIFF_TIMINGS` is set (for docs/PERFORMANCE.md).
-pub(super) struct StageTimer {
+pub(super) struct StageTimer<'o> {
     enabled: bool,
     last: std::time::Instant,
+    observer: Option<&'o dyn Observer>,
 }
 
-impl StageTimer {
-    pub(super) fn start() -> Self {
+impl<'o> StageTimer<'o> {
+    pub(super) fn start(observer: Option<&'o dyn Observer>) -> Self {
         StageTimer {
             enabled: std::env::var_os("STORYDIFF_TIMINGS").is_some(),
             last: std::time::Instant::now(),
+            observer,
+        }
+    }
+
+    /// Tells the observer a stage begins.
+    pub(super) fn begin(&self, name: &str) {
+        if let Some(observer) = self.observer {
+            observer.stage(name);
         }
     }
 
