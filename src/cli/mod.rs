@@ -222,12 +222,7 @@ pub(crate) fn report_skipped(ingested: &crate::ingest::Ingested) {
         .files_skipped
         .iter()
         .map(String::as_str)
-        .filter(|f| {
-            !matches!(
-                std::path::Path::new(f).extension().and_then(|e| e.to_str()),
-                Some("csv" | "tsv" | "tab")
-            )
-        })
+        .filter(|f| !crate::ingest::is_table_name(f))
         .collect();
     if !unread.is_empty() {
         let more = if unread.len() > 3 { ", ..." } else { "" };

@@ -9,16 +9,6 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// The delimiter of a file by its ending: tab for `.tsv` and `.tab`, comma otherwise.
-pub fn delimiter(path: &Path) -> u8 {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if matches!(extension.as_str(), "tsv" | "tab") {
-        b'\t'
-    } else {
-        b','
-    }
-}
-
 fn reader(file: std::fs::File, delimiter: u8) -> csv::Reader<std::fs::File> {
     // Flexible: a row with a missing or extra cell is read as far as it goes rather than lost.
     csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(file)
@@ -40,7 +30,7 @@ fn record_object(headers: &csv::StringRecord, row: &csv::StringRecord) -> Value 
 /// non-article files are; named on the command line, a file is read whatever its header.
 pub fn has_article_columns(path: &Path, fields: &FieldMap) -> bool {
     let Ok(file) = std::fs::File::open(path) else { return true };
-    let Ok(headers) = reader(file, delimiter(path)).headers().cloned() else { return true };
+    let Ok(headers) = reader(file, super::format::delimiter(path)).headers().cloned() else { return true };
     let wanted: Vec<&str> = fields.names(Field::Title).into_iter().chain(fields.names(Field::Body)).collect();
     headers.iter().any(|header| wanted.iter().any(|name| header.trim().eq_ignore_ascii_case(name)))
 }
@@ -52,7 +42,7 @@ pub fn stream(path: &Path, fields: &FieldMap, out: &mut Ingested, sink: &mut Sin
     // In a file with CRLF line ends the csv crate reports each row as starting at the `\n` that ends the line
     // before it: one line and one byte early. Measured on a CRLF copy of the UCI fixture.
     let crlf = u64::from(first_line_ends_in_crlf(path));
-    let mut rows = reader(file, delimiter(path));
+    let mut rows = reader(file, super::format::delimiter(path));
     let headers = match rows.headers() {
         Ok(headers) if headers.iter().any(|h| !h.trim().is_empty()) => headers.clone(),
         Ok(_) => {
@@ -134,7 +124,7 @@ pub fn reread(article: &Article, fields: &FieldMap) -> Result<Article, String> {
     let path = Path::new(&article.source.path);
     let offset = article.byte_offset.ok_or_else(|| format!("{}: no position recorded", article.source))?;
     let open = || std::fs::File::open(path).map_err(|err| format!("{}: cannot read: {err}", path.display()));
-    let mut rows = reader(open()?, delimiter(path));
+    let mut rows = reader(open()?, super::format::delimiter(path));
     let headers = rows.headers().map_err(|err| format!("{}: {err}", path.display()))?.clone();
     let mut position = csv::Position::new();
     position.set_byte(offset);

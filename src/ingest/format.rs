@@ -47,6 +47,27 @@ pub(super) fn ending(name: &str) -> Ending {
     }
 }
 
+/// The field delimiter of a table by its ending: tab for `.tsv` and `.tab`, comma otherwise.
+pub(super) fn delimiter(path: &Path) -> u8 {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if matches!(extension.as_str(), "tsv" | "tab") {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// A web archive compressed with gzip (`.warc.gz`).
+pub(super) fn is_gzipped(path: &Path) -> bool {
+    path.to_string_lossy().to_ascii_lowercase().ends_with(".gz")
+}
+
+/// A file named like a table (`.csv`, `.tsv`, `.tab`): one met in a folder and skipped had no article
+/// columns (a `gold.tsv` of labels), which the run summary need not name.
+pub fn is_table_name(name: &str) -> bool {
+    ending(name) == Ending::Delimited
+}
+
 /// Whether a file met while walking a folder is read: an article format by its ending (other files there, a
 /// README or a gold.tsv, are not articles; a table needs article columns, see [`super::delimited`]). A file
 /// named explicitly on the command line is read whatever its ending.

@@ -17,6 +17,7 @@ mod whole;
 
 pub use columns::{Field, FieldMap};
 pub use fields::{date_from_url, outlet_from_url, parse_date};
+pub use format::is_table_name;
 pub use order::{canonical_order, sort_account};
 pub use reread::reread;
 pub use stream::{stream_inputs, Sink, STREAM_BATCH};

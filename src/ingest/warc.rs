@@ -35,7 +35,7 @@ enum Content {
 /// A reader over a WARC file, decompressing `.gz` (members concatenated, as crawlers write them). The file is
 /// opened by the caller rather than with `WarcReader::from_path`, which creates a missing file instead of failing.
 fn records(path: &Path, file: std::fs::File) -> Box<dyn BufRead + Send> {
-    if path.to_string_lossy().to_ascii_lowercase().ends_with(".gz") {
+    if super::format::is_gzipped(path) {
         Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(BufReader::new(file))))
     } else {
         Box::new(BufReader::new(file))
