@@ -74,12 +74,8 @@ pub struct ReportStats {
     pub max_ms_per_story: f64,
     /// Articles whose text could not be read again (a file moved or changed during the run): each is named on
     /// stderr and left out of its story's page, and the rest of the report is written.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::diff::is_zero")]
     pub unreadable_articles: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 /// Diffs every story, timing each; an article that cannot be read again is left out of its story and named

@@ -403,6 +403,7 @@ fn build_row(
     FactRow { id: 0, class, reference: row_reference, members, missing }
 }
 
-fn is_zero(n: &usize) -> bool {
+/// For `skip_serializing_if`: counts of zero are left out of JSON.
+pub(crate) fn is_zero(n: &usize) -> bool {
     *n == 0
 }

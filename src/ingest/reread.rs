@@ -1,6 +1,6 @@
 //! Reading an article's record again from its file, for its body, once clustering has dropped it.
 
-use super::format::{self, Reading};
+use super::format::{self, Ending};
 use super::walk::Input;
 use super::whole::read_one_input;
 use super::{delimited, jsonl, warc, FieldMap};
@@ -34,10 +34,12 @@ fn same_id(article: &str, read: &str) -> bool {
 fn reread_record(article: &Article, fields: &FieldMap) -> Result<Article, String> {
     use std::io::{BufRead, Seek};
     let path = Path::new(&article.source.path);
-    match format::reading(path) {
-        Reading::Delimited => return delimited::reread(article, fields),
-        Reading::Warc => return warc::reread(article),
-        Reading::JsonLines | Reading::Whole => {}
+    // The ending alone tells a table or an archive; the rest is found by the saved offset or position, so no
+    // first line is read here (this runs once per article read again).
+    match format::ending(&article.source.path) {
+        Ending::Delimited => return delimited::reread(article, fields),
+        Ending::Warc => return warc::reread(article),
+        _ => {}
     }
     if let Some(offset) = article.byte_offset {
         let mut file =

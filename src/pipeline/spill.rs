@@ -5,8 +5,8 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Bytes gathered before each write to the spill file. Writes happen only in whole buffers, so after a failed
-/// write the file holds exactly the buffers written before it (once cut back to them) and the rest is still
-/// in memory: nothing is lost on a full disk.
+/// write the file's first `written` bytes are exactly the buffers written before it, and the rest is still in
+/// memory: nothing is lost on a full disk.
 const WRITE_BUFFER: usize = 1 << 20;
 
 /// Why the spill file failed the run: its counts could not be read back.
@@ -19,20 +19,13 @@ pub struct SpillError {
 }
 
 /// What the spill writes to: a temporary file, or in tests one that fails on cue.
-pub(super) trait SpillFile: Read + Write + Seek + Send {
-    /// Cuts the file back to `len` bytes.
-    fn truncate(&mut self, len: u64) -> io::Result<()>;
-}
+pub(super) trait SpillFile: Read + Write + Seek + Send {}
 
-impl SpillFile for std::fs::File {
-    fn truncate(&mut self, len: u64) -> io::Result<()> {
-        self.set_len(len)
-    }
-}
+impl<F: Read + Write + Seek + Send> SpillFile for F {}
 
 /// First-pass term counts kept in a temporary file until the document frequencies are known: at about 2 KB an
 /// article they would be the largest part of memory. In memory when no temporary file can be made, and from
-/// the moment a write to it fails (a full disk): what was written is read back and the run goes on.
+/// the moment a write to it fails (a full disk): the whole buffers written are read back and the run goes on.
 pub(super) enum CountSpill {
     File {
         file: Box<dyn SpillFile>,
@@ -114,8 +107,7 @@ impl CountSpill {
     fn fall_back_to_memory(&mut self) -> Result<(), SpillError> {
         let CountSpill::File { file, dir, pending, written, articles } = self else { return Ok(()) };
         let fail = |source| SpillError { dir: dir.display().to_string(), source };
-        // A failed write may have left part of a buffer: cut it off (reading stops at `written` regardless).
-        let _ = file.truncate(*written);
+        // A failed write may have left part of a buffer after `written`: reading stops before it.
         file.seek(SeekFrom::Start(0)).map_err(fail)?;
         let mut all = Vec::with_capacity(*articles);
         let mut reader = BufReader::new((&mut *file).take(*written));
@@ -239,12 +231,6 @@ mod tests {
     impl Seek for FullDisk {
         fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
             self.file.seek(pos)
-        }
-    }
-
-    impl SpillFile for FullDisk {
-        fn truncate(&mut self, len: u64) -> io::Result<()> {
-            self.file.set_len(len)
         }
     }
 
