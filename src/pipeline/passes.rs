@@ -112,9 +112,7 @@ pub(super) fn first_pass<'o>(
     if let Some(error) = spill_error {
         return Err(error);
     }
-    ingested
-        .warnings
-        .extend(spill_warnings.into_iter().map(|message| Warning { location: "-".into(), message }));
+    ingested.warnings.extend(spill_warnings);
     ingested.articles = articles;
     Ok(FirstPass { ingested, observer, digests, counts, keep })
 }

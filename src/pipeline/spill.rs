@@ -1,5 +1,6 @@
 //! The spill file: first-pass term counts kept on disk until the document frequencies are known.
 
+use crate::article::Warning;
 use crate::features::{TermCounts, TermKey};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -44,15 +45,18 @@ pub(super) enum CountSpill {
 impl CountSpill {
     /// A spill file in `dir` (the system's temporary folder when `None`); in memory, with a warning in
     /// `warnings`, when no file can be made there.
-    pub(super) fn new(dir: Option<&Path>, warnings: &mut Vec<String>) -> Self {
+    pub(super) fn new(dir: Option<&Path>, warnings: &mut Vec<Warning>) -> Self {
         let dir = dir.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
         match tempfile::tempfile_in(&dir) {
             Ok(file) => Self::on(Box::new(file), dir),
             Err(err) => {
-                warnings.push(format!(
-                    "cannot make a temporary file in {}: {err}; term counts are kept in memory",
-                    dir.display()
-                ));
+                warnings.push(Warning {
+                    location: dir.display().to_string(),
+                    message: format!(
+                        "cannot make a temporary file in {}: {err}; term counts are kept in memory",
+                        dir.display()
+                    ),
+                });
                 CountSpill::Memory(Vec::new())
             }
         }
