@@ -1,7 +1,9 @@
 //! Why two articles are, or are not, in one story: the evidence at each stage of the pipeline.
 
 use crate::article::Article;
-use crate::cluster::{verify_pair, ClusterConfig, Verdict};
+use crate::cluster::{
+    name_profile, score_pair, verify_pair, ClusterConfig, StorylineConfig, Verdict, MIN_SHARED_NAMES,
+};
 use crate::features::{article_terms, event_signature, keyed_counts, term_key, weighted_terms, TermKey};
 use crate::pipeline::Clustering;
 use crate::text::hash::term_hash;
@@ -39,6 +41,30 @@ pub struct Explanation {
     pub lsh_candidate: bool,
     pub verification: String,
     pub decision: String,
+    /// Which level joined the two articles, if any, and why.
+    pub storyline: StorylineExplanation,
+}
+
+/// The storyline level of an explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct StorylineExplanation {
+    pub lhs_storyline: String,
+    pub rhs_storyline: String,
+    /// `story` (one story, so one storyline), `storyline` (two stories linked into one storyline) or `none`.
+    pub joined_at: &'static str,
+    /// The scored pair of the two articles' stories, when they share enough names within the window.
+    pub link: Option<StorylineLink>,
+    pub decision: String,
+}
+
+/// The scored pair of two stories, with the shared names as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct StorylineLink {
+    pub score: f32,
+    pub names: f32,
+    pub terms: f32,
+    pub shared_names: Vec<String>,
+    pub gap_days: Option<i64>,
 }
 
 fn kind_name(kind: TermKind) -> &'static str {
@@ -50,7 +76,13 @@ fn kind_name(kind: TermKind) -> &'static str {
 }
 
 /// Gathers the evidence for articles `lhs` and `rhs` (article indices) of a finished clustering.
-pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConfig) -> Explanation {
+pub fn explain(
+    clustering: &Clustering,
+    lhs: u32,
+    rhs: u32,
+    config: &ClusterConfig,
+    storyline_config: &StorylineConfig,
+) -> Explanation {
     let articles = clustering.articles();
     let (a, b) = (&articles[lhs as usize], &articles[rhs as usize]);
     let (fa, fb) = (&clustering.features[lhs as usize], &clustering.features[rhs as usize]);
@@ -172,6 +204,103 @@ pub fn explain(clustering: &Clustering, lhs: u32, rhs: u32, config: &ClusterConf
         lsh_candidate,
         verification,
         decision,
+        storyline: explain_storyline(clustering, lhs, rhs, storyline_config),
+    }
+}
+
+/// Which level joined two articles: their story, their storyline (and through which story pair), or neither.
+fn explain_storyline(
+    clustering: &Clustering,
+    lhs: u32,
+    rhs: u32,
+    config: &StorylineConfig,
+) -> StorylineExplanation {
+    let (story_a, story_b) = (clustering.story_of[lhs as usize], clustering.story_of[rhs as usize]);
+    let (line_a, line_b) = (clustering.storyline_of(story_a), clustering.storyline_of(story_b));
+    let (sa, sb) = (&clustering.stories[story_a], &clustering.stories[story_b]);
+    let found = (story_a != story_b).then(|| {
+        let profile = |story| name_profile(story, &clustering.features, &clustering.names);
+        let (pa, pb) = (profile(sa), profile(sb));
+        (score_pair(&pa, &pb, config), pa, pb)
+    });
+    let link = match &found {
+        Some((Some(pair), _, _)) => Some(StorylineLink {
+            score: pair.score,
+            names: pair.names,
+            terms: pair.terms,
+            shared_names: clustering.name_surfaces(sa, &pair.shared),
+            gap_days: pair.gap,
+        }),
+        _ => None,
+    };
+    let describe = |link: &StorylineLink| {
+        format!(
+            "stories {} and {} share the names {} (name similarity {:.2}, term similarity {:.2}, score {:.2}{})",
+            sa.id,
+            sb.id,
+            link.shared_names.join(", "),
+            link.names,
+            link.terms,
+            link.score,
+            link.gap_days.map_or(String::new(), |d| format!(", {d} days apart"))
+        )
+    };
+    let (joined_at, decision) = if story_a == story_b {
+        ("story", format!("same story {}, so the same storyline {}", sa.id, line_a.id))
+    } else if line_a.id == line_b.id {
+        let how = match &link {
+            Some(link) => describe(link),
+            None => format!("stories {} and {} have no direct link", sa.id, sb.id),
+        };
+        (
+            "storyline",
+            format!(
+                "joined at the storyline level: {how}; the storyline {} holds {} stories whose average score is at \
+                 least {:.2}",
+                line_a.id,
+                line_a.stories.len(),
+                config.threshold
+            ),
+        )
+    } else {
+        let why = match (&link, &found) {
+            (Some(link), _) => format!(
+                "{}, but the storylines' average score stayed below {:.2}",
+                describe(link),
+                config.threshold
+            ),
+            (None, Some((None, pa, pb))) => match (pa.days_apart(pb), config.window_days) {
+                (Some(gap), Some(window)) if gap > i64::from(window) => {
+                    format!(
+                        "stories {} and {} are {gap} days apart, outside the {window}-day window",
+                        sa.id, sb.id
+                    )
+                }
+                _ => {
+                    let shared = pa.shared_names(pb);
+                    let listed = if shared.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", clustering.name_surfaces(sa, &shared).join(", "))
+                    };
+                    format!(
+                        "stories {} and {} share {} name(s){listed}, fewer than the {MIN_SHARED_NAMES} a link needs",
+                        sa.id,
+                        sb.id,
+                        shared.len()
+                    )
+                }
+            },
+            _ => String::new(),
+        };
+        ("none", format!("different storylines ({} and {}): {why}", line_a.id, line_b.id))
+    };
+    StorylineExplanation {
+        lhs_storyline: line_a.id.clone(),
+        rhs_storyline: line_b.id.clone(),
+        joined_at,
+        link,
+        decision,
     }
 }
 
@@ -223,5 +352,6 @@ pub fn write_explanation(clustering: &Clustering, e: &Explanation, out: &mut dyn
         if e.lsh_candidate { "yes, found by LSH" } else { "no, LSH did not pair them" }
     )?;
     writeln!(out, "verified:    {}", e.verification)?;
-    writeln!(out, "decision:    {}", e.decision)
+    writeln!(out, "decision:    {}", e.decision)?;
+    writeln!(out, "storyline:   {}", e.storyline.decision)
 }

@@ -1,16 +1,21 @@
-//! Properties of the whole pipeline: input order and thread count never change stories or ids.
+//! Properties of the whole pipeline: input order and thread count never change stories, storylines or ids.
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use storydiff::pipeline::{cluster_paths, Config};
 
-/// The bundled JSONL corpus, one record per line.
+/// The bundled JSONL corpora (October 2016 and the storylines), one record per line.
 fn corpus_lines() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/october-2016.jsonl");
-    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+    ["october-2016.jsonl", "storylines-2025.jsonl"]
+        .iter()
+        .flat_map(|file| {
+            let path = format!("{}/corpora/{file}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect::<Vec<_>>()
+        })
+        .collect()
 }
 
-/// `doc_id -> story id` for the articles in `lines`, written to a temporary file in that order.
+/// `doc_id -> "story_id storyline_id"` for the articles in `lines`, written to a temporary file in that order.
 fn assignments(lines: &[String], threads: usize) -> BTreeMap<String, String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("in.jsonl");
@@ -20,7 +25,9 @@ fn assignments(lines: &[String], threads: usize) -> BTreeMap<String, String> {
         pool.install(|| cluster_paths(&[path.to_str().unwrap().to_string()], &Config::default()).unwrap());
     let mut out = BTreeMap::new();
     for (i, article) in clustering.articles().iter().enumerate() {
-        out.insert(article.doc_id.clone(), clustering.stories[clustering.story_of[i]].id.clone());
+        let story = clustering.story_of[i];
+        let line = &clustering.storyline_of(story).id;
+        out.insert(article.doc_id.clone(), format!("{} {line}", clustering.stories[story].id));
     }
     out
 }

@@ -3,6 +3,7 @@
 use super::{strict_code, write_file, ClusterOptions};
 use crate::display;
 use crate::export::{self, JsonSettings};
+use crate::pipeline::Level;
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;
@@ -19,9 +20,13 @@ pub struct ClusterArgs {
     /// Write the story graph as Graphviz DOT, one subgraph per story.
     #[arg(long, value_name = "FILE")]
     pub dot: Option<PathBuf>,
-    /// Write `doc_id<TAB>story_id` for every input article.
+    /// Write `doc_id<TAB>story_id` for every input article (the storyline's id with `--level storyline`).
     #[arg(long, value_name = "FILE")]
     pub assignments: Option<PathBuf>,
+    /// The level `--assignments` writes: stories (one event and its days of coverage) or storylines (the
+    /// stories that follow one event over weeks).
+    #[arg(long, value_enum, default_value_t = Level::Story, requires = "assignments")]
+    pub level: Level,
     /// List singletons in the table too.
     #[arg(long)]
     pub all: bool,
@@ -38,6 +43,8 @@ pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<u8> {
             headline_scale: config.cluster.headline_scale,
             salient_terms: config.features.salient_terms,
             sketch_terms: config.features.sketch_terms,
+            storyline_threshold: config.storyline.threshold,
+            storyline_window_days: config.storyline.window_days,
         };
         write_file(path, |w| export::write_json(&clustering, &settings, w))?;
     }
@@ -45,7 +52,7 @@ pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<u8> {
         write_file(path, |w| export::write_dot(&clustering, w))?;
     }
     if let Some(path) = &args.assignments {
-        write_file(path, |w| export::write_assignments(&clustering, w))?;
+        write_file(path, |w| export::write_assignments(&clustering, args.level, w))?;
     }
     display::write_table(&clustering, out, args.all)?;
     Ok(strict_code(&args.options, &clustering))

@@ -2,6 +2,7 @@
 
 use super::{strict_code, write_file, ClusterOptions};
 use crate::eval::{read_assignments, score};
+use crate::pipeline::Level;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::collections::HashMap;
@@ -16,9 +17,13 @@ pub struct EvalArgs {
     /// Files, folders (read recursively) or `-` for stdin.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
-    /// Also write the predicted `doc_id<TAB>story_id` assignments.
+    /// Also write the predicted `doc_id<TAB>story_id` assignments (at the level scored).
     #[arg(long, value_name = "FILE")]
     pub assignments: Option<PathBuf>,
+    /// Score stories (one event and its days of coverage) or storylines (the stories that follow one event over
+    /// weeks) against the gold file.
+    #[arg(long, value_enum, default_value_t = Level::Story)]
+    pub level: Level,
     /// Print the scores as one line of JSON, like the reference scorer.
     #[arg(long)]
     pub json: bool,
@@ -37,13 +42,13 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<u8> {
     let (clustering, _) = args.options.cluster(&args.paths)?;
     let mut predicted: HashMap<String, String> = HashMap::new();
     for (index, article) in clustering.articles().iter().enumerate() {
-        let story = &clustering.stories[clustering.story_of[index]].id;
+        let label = clustering.label(index, args.level);
         for id in article.all_ids() {
-            predicted.insert(id.to_string(), story.clone());
+            predicted.insert(id.to_string(), label.to_string());
         }
     }
     if let Some(path) = &args.assignments {
-        write_file(path, |w| crate::export::write_assignments(&clustering, w))?;
+        write_file(path, |w| crate::export::write_assignments(&clustering, args.level, w))?;
     }
     if let Some(path) = &args.dump_edges {
         write_file(path, |w| dump_edges(&clustering, &gold, w))?;

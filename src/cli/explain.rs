@@ -27,7 +27,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8> {
     if lhs == rhs {
         bail!("{:?} and {:?} are the same article (exact duplicates are merged)", ids[0], ids[1]);
     }
-    let explanation = crate::explain::explain(&clustering, lhs, rhs, &config.cluster);
+    let explanation = crate::explain::explain(&clustering, lhs, rhs, &config.cluster, &config.storyline);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &explanation)?;
         writeln!(out)?;

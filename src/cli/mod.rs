@@ -12,7 +12,10 @@ mod ingest;
 mod progress;
 mod report;
 
-use crate::cluster::{ClusterConfig, DEFAULT_HEADLINE_SCALE, DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS};
+use crate::cluster::{
+    ClusterConfig, StorylineConfig, DEFAULT_HEADLINE_SCALE, DEFAULT_STORYLINE_THRESHOLD,
+    DEFAULT_STORYLINE_WINDOW_DAYS, DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS,
+};
 use crate::features::FeatureConfig;
 use crate::pipeline::{Clustering, Config};
 use anyhow::{bail, Context, Result};
@@ -75,6 +78,14 @@ pub struct ClusterOptions {
     /// Ignore dates: articles any time apart may share a story.
     #[arg(long)]
     pub no_window: bool,
+    /// Average name similarity (0-1] two groups of stories need to become one storyline (stories that follow
+    /// one event over weeks, linked through the names they share). [default: 0.2]
+    #[arg(long, value_name = "SIMILARITY")]
+    pub storyline_threshold: Option<f32>,
+    /// Stories further apart than this many days (end of one to start of the next) never share a storyline.
+    /// [default: 183]
+    #[arg(long, value_name = "DAYS")]
+    pub storyline_window_days: Option<u32>,
     /// Exit with code 1 when any input record was rejected.
     #[arg(long)]
     pub strict: bool,
@@ -144,6 +155,10 @@ impl ClusterOptions {
         if !(threshold > 0.0 && threshold <= 1.0) {
             bail!("--threshold must be in (0, 1], got {threshold}");
         }
+        let storyline_threshold = self.storyline_threshold.unwrap_or(DEFAULT_STORYLINE_THRESHOLD);
+        if !(storyline_threshold > 0.0 && storyline_threshold <= 1.0) {
+            bail!("--storyline-threshold must be in (0, 1], got {storyline_threshold}");
+        }
         if !(self.headline_scale >= 1.0 && self.headline_scale.is_finite()) {
             bail!("--headline-scale must be at least 1, got {}", self.headline_scale);
         }
@@ -156,6 +171,10 @@ impl ClusterOptions {
                 threshold,
                 window_days: (!self.no_window).then_some(self.window_days.unwrap_or(DEFAULT_WINDOW_DAYS)),
                 headline_scale: self.headline_scale,
+            },
+            storyline: StorylineConfig {
+                threshold: storyline_threshold,
+                window_days: Some(self.storyline_window_days.unwrap_or(DEFAULT_STORYLINE_WINDOW_DAYS)),
             },
             exhaustive: self.exhaustive,
             fields: self.input.field_map()?,
@@ -171,6 +190,8 @@ impl ClusterOptions {
             ("--threshold", self.threshold.is_some()),
             ("--window-days", self.window_days.is_some()),
             ("--no-window", self.no_window),
+            ("--storyline-threshold", self.storyline_threshold.is_some()),
+            ("--storyline-window-days", self.storyline_window_days.is_some()),
         ];
         if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
             bail!("{flag} does not apply {why}");

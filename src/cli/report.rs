@@ -3,7 +3,8 @@
 use super::{write_file, ClusterOptions};
 use crate::article::Article;
 use crate::diff::{diff_story, DiffSummary, RowClass, StoryDiff};
-use crate::display::{write_diff_html, write_index_html, IndexEntry};
+use crate::display::{write_diff_html, write_index_html, IndexEntry, Timeline, TimelineStory};
+use crate::pipeline::Clustering;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
@@ -147,7 +148,7 @@ fn stats(diffs: &[(StoryDiff, Duration)]) -> ReportStats {
 }
 
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
-    let (source, stories, singletons, code) = match &args.stories {
+    let (source, stories, singletons, code, mut timelines) = match &args.stories {
         Some(path) => {
             args.options
                 .refuse_clustering_flags("with --stories: the stories come from the file, unclustered")?;
@@ -159,7 +160,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
             } else {
                 crate::exit::OK
             };
-            (Articles::InMemory(ingested), stories, singletons, code)
+            (Articles::InMemory(ingested), stories, singletons, code, Vec::new())
         }
         None => {
             let (clustering, _) = args.options.cluster(&args.paths)?;
@@ -171,7 +172,8 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
                 .map(|s| (s.id.clone(), s.members.iter().map(|&m| m as usize).collect()))
                 .collect();
             let singletons = clustering.summary.singletons;
-            (Articles::Clustered(Box::new(clustering)), stories, singletons, code)
+            let timelines = timelines(&clustering);
+            (Articles::Clustered(Box::new(clustering)), stories, singletons, code, timelines)
         }
     };
     if stories.is_empty() {
@@ -187,6 +189,9 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
         if args.options.strict && !unreadable.is_empty() { crate::exit::REJECTED_STRICT } else { code };
     // Page names come from the position, never from titles or ids, so no input can name a path.
     let pages: Vec<String> = (1..=stories.len()).map(|n| format!("story-{n}.html")).collect();
+    for story in timelines.iter_mut().flat_map(|t| &mut t.stories) {
+        story.page = stories.iter().position(|(id, _)| *id == story.id).map(|n| pages[n].clone());
+    }
     for ((diff, _), page) in diffs.iter().zip(&pages) {
         write_file(&args.output.join(page), |w| write_diff_html(diff, Some("index.html"), w))?;
     }
@@ -197,7 +202,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
         .map(|(((id, _), (diff, _)), page)| IndexEntry { id, page, diff })
         .collect();
     let index = args.output.join("index.html");
-    write_file(&index, |w| write_index_html(&entries, singletons, source.rejected(), w))?;
+    write_file(&index, |w| write_index_html(&entries, &timelines, singletons, source.rejected(), w))?;
 
     let mut stats = stats(&diffs);
     stats.unreadable_articles = unreadable.len();
@@ -268,6 +273,56 @@ impl Articles {
             Articles::Clustered(clustering) => clustering.ingested.rejected.len(),
         }
     }
+}
+
+/// Every storyline of two or more stories as a timeline (pages are filled in once they are named).
+fn timelines(clustering: &Clustering) -> Vec<Timeline> {
+    let dates = |story: &crate::cluster::Story| -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+        let dates = story.members.iter().filter_map(|&m| clustering.articles()[m as usize].date);
+        let (first, last) =
+            dates.fold((None, None), |(f, l): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), d| {
+                (Some(f.map_or(d, |f| f.min(d))), Some(l.map_or(d, |l| l.max(d))))
+            });
+        Some((first?, last?))
+    };
+    clustering
+        .storylines
+        .storylines
+        .iter()
+        .filter(|line| line.stories.len() > 1)
+        .map(|line| {
+            let spans: Vec<_> = line.stories.iter().map(|&s| dates(&clustering.stories[s])).collect();
+            let start = spans.iter().flatten().map(|(first, _)| *first).min();
+            let end = spans.iter().flatten().map(|(_, last)| *last).max();
+            let stories = line
+                .stories
+                .iter()
+                .zip(&spans)
+                .map(|(&s, span)| {
+                    let story = &clustering.stories[s];
+                    TimelineStory {
+                        id: story.id.clone(),
+                        headline: crate::diff::sentences::display_headline(
+                            &clustering.articles()[story.representative as usize],
+                        ),
+                        page: None,
+                        days: span.zip(start).map(|((first, last), start)| {
+                            ((first - start).num_days(), (last - start).num_days())
+                        }),
+                        first_date: span.map(|(first, _)| first.to_string()),
+                        outlets: clustering.outlets_of(story),
+                    }
+                })
+                .collect();
+            Timeline {
+                id: line.id.clone(),
+                dates: clustering.storyline_span(line),
+                start,
+                span_days: start.zip(end).map_or(0, |(start, end)| (end - start).num_days()),
+                stories,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

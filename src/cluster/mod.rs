@@ -3,9 +3,14 @@
 
 mod linkage;
 mod order;
+mod storyline;
 
 pub use linkage::average_linkage;
 pub use order::{order_stories, Story};
+pub use storyline::{
+    link_storylines, name_profile, score_pair, NameProfile, PairScore, StoryLink, Storyline, StorylineConfig,
+    Storylines, DEFAULT_STORYLINE_THRESHOLD, DEFAULT_STORYLINE_WINDOW_DAYS, MIN_SHARED_NAMES,
+};
 
 use crate::features::{cosine, estimated_containment, shared_terms, ArticleFeatures};
 use petgraph::graph::{NodeIndex, UnGraph};

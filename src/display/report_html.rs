@@ -38,6 +38,7 @@ pub fn story_headline(diff: &StoryDiff) -> String {
 
 pub fn write_index_html(
     entries: &[IndexEntry],
+    timelines: &[super::Timeline],
     singletons: usize,
     rejected: usize,
     out: &mut dyn Write,
@@ -66,6 +67,7 @@ pub fn write_index_html(
     let shown: Vec<&str> = outlets.iter().take(MATRIX_OUTLETS).map(|(o, _)| *o).collect();
     let other = outlets.len() > shown.len();
 
+    super::write_timelines(timelines, out)?;
     writeln!(out, "<h2>Stories</h2>\n<table>\n<tr><th>Story</th><th>Headline</th><th>Articles</th><th>Facts (shared)</th><th>Quotes</th><th>Outlets</th></tr>")?;
     for entry in entries {
         let diff = entry.diff;

@@ -14,9 +14,13 @@ fn truncate(text: &str, width: usize) -> String {
 
 /// Writes the stories of two or more articles, largest first, then singletons when `all` is set.
 pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> io::Result<()> {
-    writeln!(out, "{:<6} {:>5}  {:<36} {:<5} {:<22} HEADLINE", "STORY", "SIZE", "OUTLETS", "LANG", "DATES")?;
+    writeln!(
+        out,
+        "{:<6} {:<5} {:>5}  {:<36} {:<5} {:<22} HEADLINE",
+        "STORY", "LINE", "SIZE", "OUTLETS", "LANG", "DATES"
+    )?;
     let mut hidden = 0;
-    for story in &clustering.stories {
+    for (index, story) in clustering.stories.iter().enumerate() {
         if story.members.len() < 2 && !all {
             hidden += 1;
             continue;
@@ -27,16 +31,18 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
         } else {
             format!("{}: {}, +{}", outlets.len(), outlets[..2].join(", "), outlets.len() - 2)
         };
-        let size: usize =
-            story.members.iter().map(|&m| 1 + clustering.articles()[m as usize].duplicate_ids.len()).sum();
+        let size = clustering.size_of(story);
+        let line = clustering.storyline_of(index);
+        let line_text = if line.stories.len() > 1 { line.id.as_str() } else { "-" };
         let headline =
             crate::diff::sentences::display_headline(&clustering.articles()[story.representative as usize]);
         let languages = clustering.languages_of(story);
         let language_text = if languages.is_empty() { "-".to_string() } else { languages.join(",") };
         writeln!(
             out,
-            "{:<6} {:>5}  {:<36} {:<5} {:<22} {}",
+            "{:<6} {:<5} {:>5}  {:<36} {:<5} {:<22} {}",
             story.id,
+            line_text,
             size,
             truncate(&outlet_text, 36),
             truncate(&language_text, 5),
@@ -48,7 +54,31 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
         writeln!(out, "... and {hidden} singleton(s), not listed (--all lists them)")?;
     }
     writeln!(out)?;
+    write_storylines(clustering, out)?;
     write_summary(&clustering.summary, out)
+}
+
+/// The storylines of two or more stories, each with its stories in order of their first day.
+fn write_storylines(clustering: &Clustering, out: &mut dyn Write) -> io::Result<()> {
+    let lines: Vec<_> = clustering.storylines.storylines.iter().filter(|l| l.stories.len() > 1).collect();
+    if lines.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{:<6} {:>7} {:>5}  {:<22} STORIES (by first day)", "LINE", "STORIES", "SIZE", "DATES")?;
+    for line in lines {
+        let size: usize = line.stories.iter().map(|&s| clustering.size_of(&clustering.stories[s])).sum();
+        let ids: Vec<&str> = line.stories.iter().map(|&s| clustering.stories[s].id.as_str()).collect();
+        writeln!(
+            out,
+            "{:<6} {:>7} {:>5}  {:<22} {}",
+            line.id,
+            line.stories.len(),
+            size,
+            clustering.storyline_span(line),
+            truncate(&ids.join(" -> "), 70)
+        )?;
+    }
+    writeln!(out)
 }
 
 /// The one-line account of every input record.
@@ -63,6 +93,13 @@ pub fn write_summary(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         summary.duplicates_merged,
         summary.rejected
     )?;
+    if summary.storylines > 0 {
+        writeln!(
+            out,
+            "{} storylines link stories that follow one event over weeks (--assignments FILE --level storyline)",
+            summary.storylines
+        )?;
+    }
     if summary.headline_only > 0 {
         writeln!(
             out,

@@ -1,14 +1,14 @@
-//! `doc_id<TAB>story_id` for every input article, the format the reference scorer reads.
+//! `doc_id<TAB>story_id` (or storyline id) for every input article, the format the reference scorer reads.
 
-use crate::pipeline::Clustering;
+use crate::pipeline::{Clustering, Level};
 use std::io::{self, Write};
 
-/// One line per input id, merged duplicates included, in article order.
-pub fn write_assignments(clustering: &Clustering, out: &mut dyn Write) -> io::Result<()> {
+/// One line per input id, merged duplicates included, in article order, with its story's or storyline's id.
+pub fn write_assignments(clustering: &Clustering, level: Level, out: &mut dyn Write) -> io::Result<()> {
     for (index, article) in clustering.articles().iter().enumerate() {
-        let story = &clustering.stories[clustering.story_of[index]];
+        let label = clustering.label(index, level);
         for id in article.all_ids() {
-            writeln!(out, "{}\t{}", id.replace(['\t', '\n', '\r'], " "), story.id)?;
+            writeln!(out, "{}\t{}", id.replace(['\t', '\n', '\r'], " "), label)?;
         }
     }
     Ok(())

@@ -1,4 +1,5 @@
-//! The story graph as Graphviz DOT: one subgraph per story, nodes coloured by outlet, edges labelled by score.
+//! The story graph as Graphviz DOT: one subgraph per story inside a box per storyline, nodes coloured by outlet,
+//! edges labelled by score.
 
 use crate::diff::sentences::display_headline;
 use crate::pipeline::Clustering;
@@ -40,57 +41,102 @@ fn short(text: &str, width: usize) -> String {
     }
 }
 
-/// Writes every story with two or more articles as a cluster subgraph; singletons are left out of the picture.
+/// Writes every story with two or more articles as a cluster subgraph, and a dashed box around the stories of
+/// each storyline of two or more stories (its single-article stories drawn too), with a dashed edge between the
+/// representatives of each scored story pair in it; other singletons are left out of the picture.
 pub fn write_dot(clustering: &Clustering, out: &mut dyn Write) -> io::Result<()> {
-    let articles = clustering.articles();
     writeln!(out, "graph storydiff {{")?;
     // Stories share no edge, so dot lays them out side by side: the bundled corpus drew 7,219 pt wide and 582 pt
-    // high. Packed four to a row, in story order, it is 1,858 pt by 1,480 pt (`dot -Tsvg`, Graphviz 2.43; issue 16).
+    // high. Packed four to a row, in story order, it was 1,858 pt by 1,480 pt (`dot -Tsvg`, Graphviz 2.43; issue
+    // 16); with the storyline corpus and its boxes, which are wider than a story, 5,159 x 2,368 pt at four to a
+    // row and 3,976 x 2,852 pt at three (issue 15).
     writeln!(
         out,
-        "  graph [fontname=\"Helvetica\", fontsize=11, compound=true, pack=true, packmode=\"array_u4\"];"
+        "  graph [fontname=\"Helvetica\", fontsize=11, compound=true, pack=true, packmode=\"array_u3\"];"
     )?;
     writeln!(out, "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=9];")?;
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#666666\"];")?;
     let mut edges: Vec<_> = clustering.graph.edges().collect();
     edges.sort_by_key(|e| (e.lhs, e.rhs));
-    for (index, story) in clustering.stories.iter().enumerate() {
-        if story.members.len() < 2 {
-            continue;
-        }
-        let headline = display_headline(&articles[story.representative as usize]);
-        writeln!(out, "  subgraph \"cluster_{}\" {{", escape_dot(&story.id))?;
+    let storylines = &clustering.storylines;
+    for line in storylines.storylines.iter().filter(|l| l.stories.len() > 1) {
+        writeln!(out, "  subgraph \"cluster_{}\" {{", escape_dot(&line.id))?;
         writeln!(
             out,
-            "    label=\"{}: {} ({} articles)\";",
-            escape_dot(&story.id),
-            escape_dot(&short(&headline, 60)),
-            story.members.len()
+            "    label=\"storyline {}: {} stories, {}\"; style=dashed; color=\"#3366aa\"; fontcolor=\"#3366aa\";",
+            escape_dot(&line.id),
+            line.stories.len(),
+            escape_dot(&clustering.storyline_span(line))
         )?;
-        for &m in &story.members {
-            let a = &articles[m as usize];
-            let label = format!("{}\n{}", a.outlet_or_unknown(), short(&display_headline(a), 40));
-            writeln!(
-                out,
-                "    n{} [label=\"{}\", fillcolor=\"{}\", tooltip=\"{}\"];",
-                m,
-                escape_dot(&label),
-                colour(a.outlet_or_unknown()),
-                escape_dot(&a.doc_id)
-            )?;
-        }
-        for edge in edges.iter().filter(|e| {
-            clustering.story_of[e.lhs as usize] == index && clustering.story_of[e.rhs as usize] == index
-        }) {
-            let style = match edge.kind {
-                crate::cluster::EdgeKind::Copy => ", style=bold",
-                crate::cluster::EdgeKind::SameEvent => "",
-            };
-            writeln!(out, "    n{} -- n{} [label=\"{:.2}\"{}];", edge.lhs, edge.rhs, edge.score, style)?;
+        for &story in &line.stories {
+            write_story(clustering, story, &edges, "    ", out)?;
         }
         writeln!(out, "  }}")?;
+        for link in
+            storylines.links.iter().filter(|l| line.stories.contains(&l.lhs) && line.stories.contains(&l.rhs))
+        {
+            let (lhs, rhs) = (&clustering.stories[link.lhs], &clustering.stories[link.rhs]);
+            writeln!(
+                out,
+                "  n{} -- n{} [style=dashed, color=\"#3366aa\", fontcolor=\"#3366aa\", label=\"{:.2}\", \
+                 ltail=\"cluster_{}\", lhead=\"cluster_{}\"];",
+                lhs.representative,
+                rhs.representative,
+                link.score,
+                escape_dot(&lhs.id),
+                escape_dot(&rhs.id)
+            )?;
+        }
+    }
+    for (index, story) in clustering.stories.iter().enumerate() {
+        if story.members.len() >= 2 && clustering.storyline_of(index).stories.len() < 2 {
+            write_story(clustering, index, &edges, "  ", out)?;
+        }
     }
     writeln!(out, "}}")
+}
+
+/// One story as a cluster subgraph: its articles, coloured by outlet, and its edges labelled by score.
+fn write_story(
+    clustering: &Clustering,
+    index: usize,
+    edges: &[&crate::cluster::Edge],
+    indent: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let articles = clustering.articles();
+    let story = &clustering.stories[index];
+    let headline = display_headline(&articles[story.representative as usize]);
+    writeln!(out, "{indent}subgraph \"cluster_{}\" {{", escape_dot(&story.id))?;
+    writeln!(
+        out,
+        "{indent}  label=\"{}: {} ({} articles)\"; style=solid; color=black; fontcolor=black;",
+        escape_dot(&story.id),
+        escape_dot(&short(&headline, 60)),
+        story.members.len()
+    )?;
+    for &m in &story.members {
+        let a = &articles[m as usize];
+        let label = format!("{}\n{}", a.outlet_or_unknown(), short(&display_headline(a), 40));
+        writeln!(
+            out,
+            "{indent}  n{} [label=\"{}\", fillcolor=\"{}\", tooltip=\"{}\"];",
+            m,
+            escape_dot(&label),
+            colour(a.outlet_or_unknown()),
+            escape_dot(&a.doc_id)
+        )?;
+    }
+    for edge in edges.iter().filter(|e| {
+        clustering.story_of[e.lhs as usize] == index && clustering.story_of[e.rhs as usize] == index
+    }) {
+        let style = match edge.kind {
+            crate::cluster::EdgeKind::Copy => ", style=bold",
+            crate::cluster::EdgeKind::SameEvent => "",
+        };
+        writeln!(out, "{indent}  n{} -- n{} [label=\"{:.2}\"{}];", edge.lhs, edge.rhs, edge.score, style)?;
+    }
+    writeln!(out, "{indent}}}")
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub struct JsonSettings {
     pub headline_scale: f32,
     pub salient_terms: usize,
     pub sketch_terms: usize,
+    pub storyline_threshold: f32,
+    pub storyline_window_days: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -24,6 +26,8 @@ struct Document<'a> {
     settings: &'a JsonSettings,
     summary: &'a Summary,
     stories: Vec<JsonStory<'a>>,
+    /// Storylines of two or more stories (every other story is a storyline of its own, named in its `storyline`).
+    storylines: Vec<JsonStoryline<'a>>,
     rejected: &'a [Rejected],
     /// WARC records that hold no article, with the reason (not HTML, status not 200, revisit).
     #[serde(skip_serializing_if = "<[Rejected]>::is_empty")]
@@ -37,6 +41,7 @@ struct Document<'a> {
 #[derive(Serialize)]
 struct JsonStory<'a> {
     id: &'a str,
+    storyline: &'a str,
     size: usize,
     outlets: Vec<String>,
     languages: Vec<String>,
@@ -44,6 +49,31 @@ struct JsonStory<'a> {
     headline: String,
     members: Vec<JsonMember<'a>>,
     edges: Vec<JsonEdge<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStoryline<'a> {
+    id: &'a str,
+    /// Story ids, by first day.
+    stories: Vec<&'a str>,
+    size: usize,
+    dates: String,
+    /// The scored story pairs within the storyline.
+    links: Vec<JsonLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLink<'a> {
+    lhs: &'a str,
+    rhs: &'a str,
+    score: f32,
+    /// Cosine of the two stories' names, and of all their salient terms: the score is their geometric mean.
+    names: f32,
+    terms: f32,
+    /// Days from the end of the earlier story to the start of the later (0 when they overlap).
+    gap_days: Option<i64>,
+    /// The names both stories hold, as the first story writes them.
+    shared_names: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -94,8 +124,10 @@ pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dy
         .stories
         .iter()
         .zip(edges_by_story)
-        .map(|(story, edges)| JsonStory {
+        .enumerate()
+        .map(|(index, (story, edges))| JsonStory {
             id: &story.id,
+            storyline: &clustering.storyline_of(index).id,
             size: story.members.iter().map(|&m| 1 + articles[m as usize].duplicate_ids.len()).sum(),
             outlets: clustering.outlets_of(story),
             languages: clustering.languages_of(story),
@@ -120,7 +152,35 @@ pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dy
             edges,
         })
         .collect();
+    let storylines = clustering
+        .storylines
+        .storylines
+        .iter()
+        .filter(|line| line.stories.len() > 1)
+        .map(|line| JsonStoryline {
+            id: &line.id,
+            stories: line.stories.iter().map(|&s| clustering.stories[s].id.as_str()).collect(),
+            size: line.stories.iter().map(|&s| clustering.size_of(&clustering.stories[s])).sum(),
+            dates: clustering.storyline_span(line),
+            links: clustering
+                .storylines
+                .links
+                .iter()
+                .filter(|l| line.stories.contains(&l.lhs) && line.stories.contains(&l.rhs))
+                .map(|l| JsonLink {
+                    lhs: &clustering.stories[l.lhs].id,
+                    rhs: &clustering.stories[l.rhs].id,
+                    score: round(l.score),
+                    names: round(l.names),
+                    terms: round(l.terms),
+                    gap_days: l.gap_days,
+                    shared_names: clustering.name_surfaces(&clustering.stories[l.lhs], &l.shared_names),
+                })
+                .collect(),
+        })
+        .collect();
     let document = Document {
+        storylines,
         storydiff_version: env!("CARGO_PKG_VERSION"),
         settings,
         summary: &clustering.summary,

@@ -108,11 +108,19 @@ pub type DocumentFrequencies = HashMap<TermKey, u32, std::hash::BuildHasherDefau
 /// An article's event-view counts by term key: (key, zone-weighted frequency), sorted by key.
 pub type TermCounts = Vec<(TermKey, f32)>;
 
+/// The keys of the words that name someone or something: rare words the corpus writes with a capital and never
+/// in lower case ([`crate::text::tokenize::Naming`]), for storylines.
+pub type NameTerms = std::collections::HashSet<TermKey, std::hash::BuildHasherDefault<HashKeyHasher>>;
+
 /// What clustering keeps of an article's text before the document frequencies are known.
 pub struct ReadArticle {
     pub counts: TermCounts,
     pub copy_signature: CopySignature,
     pub shingle_count: u32,
+    /// Keys of the rare words written with a capital, sorted.
+    pub names: Vec<TermKey>,
+    /// Keys of the rare words written in lower case, sorted.
+    pub lowercase: Vec<TermKey>,
 }
 
 impl ReadArticle {
@@ -120,7 +128,19 @@ impl ReadArticle {
     pub fn read(article: &Article) -> Self {
         let terms = article_terms(article);
         let (copy_signature, shingle_count) = copy_view(&terms.shingles);
-        ReadArticle { counts: keyed_counts(&terms.counts), copy_signature, shingle_count }
+        let keys = |hashes: &[u64]| {
+            let mut keys: Vec<TermKey> = hashes.iter().map(|&hash| term_key(hash)).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        };
+        ReadArticle {
+            counts: keyed_counts(&terms.counts),
+            copy_signature,
+            shingle_count,
+            names: keys(&terms.names),
+            lowercase: keys(&terms.lowercase),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use super::sum_by_key;
 use crate::article::Article;
 use crate::text::language;
+use crate::text::names::Naming;
 use crate::text::tokenize::{term_hashes, terms, Term, TermKind};
 use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
@@ -67,6 +68,11 @@ pub struct ArticleTerms {
     /// Hashes of the body's word shingles (lowercased words, stop words included: copies keep them), sorted
     /// and distinct.
     pub shingles: Vec<u64>,
+    /// Hashes of the rare words written with a capital ([`Naming::Capitalised`]), sorted and distinct: the
+    /// names storylines link through, unless the corpus also writes them in lower case.
+    pub names: Vec<u64>,
+    /// Hashes of the rare words written in lower case, sorted and distinct.
+    pub lowercase: Vec<u64>,
 }
 
 /// Bytes of an article's body that features are read from. A report runs 3-30 KB; past this, a "body" is a
@@ -95,8 +101,24 @@ pub fn feature_paragraphs(paragraphs: &[String]) -> impl Iterator<Item = &str> {
 pub fn article_terms(article: &Article) -> ArticleTerms {
     let mut counts: Vec<(u64, f32)> = Vec::new();
     let profile = language::profile(article.language.as_deref());
+    let (mut names, mut lowercase) = (Vec::new(), Vec::new());
+    let headline_only = article.is_headline_only();
     if let Some(title) = &article.title {
-        term_hashes(title, profile, |hash, _, everyday| counts.push((hash, TITLE_WEIGHT * everyday)), |_| {});
+        term_hashes(
+            title,
+            profile,
+            |hash, _, everyday, naming| {
+                counts.push((hash, TITLE_WEIGHT * everyday));
+                // Headlines are often in title case ("Police Arrest Suspect"), so their capitals are read as names
+                // only where there is no body to find the names in.
+                match naming {
+                    Naming::Capitalised if headline_only => names.push(hash),
+                    Naming::LowerCase => lowercase.push(hash),
+                    _ => {}
+                }
+            },
+            |_| {},
+        );
     }
     let mut window = [0u64; SHINGLE_WORDS];
     let mut words_seen = 0usize;
@@ -107,8 +129,13 @@ pub fn article_terms(article: &Article) -> ArticleTerms {
         offset += term_hashes(
             paragraph,
             profile,
-            |hash, i, everyday| {
-                counts.push((hash, everyday * if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 }))
+            |hash, i, everyday, naming| {
+                counts.push((hash, everyday * if start + i < LEAD_WORDS { LEAD_WEIGHT } else { 1.0 }));
+                match naming {
+                    Naming::Capitalised => names.push(hash),
+                    Naming::LowerCase => lowercase.push(hash),
+                    Naming::Other => {}
+                }
             },
             |word| {
                 window[words_seen % SHINGLE_WORDS] = word;
@@ -126,5 +153,9 @@ pub fn article_terms(article: &Article) -> ArticleTerms {
     }
     shingles.sort_unstable();
     shingles.dedup();
-    ArticleTerms { counts: sum_by_key(counts), shingles }
+    for list in [&mut names, &mut lowercase] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    ArticleTerms { counts: sum_by_key(counts), shingles, names, lowercase }
 }

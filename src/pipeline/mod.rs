@@ -8,11 +8,11 @@ mod spill;
 mod timer;
 
 pub use observer::Observer;
-pub use result::{Clustering, Summary};
+pub use result::{Clustering, Level, Summary};
 pub use spill::SpillError;
 
-use crate::cluster::{order_stories, ClusterConfig, Story, StoryGraph};
-use crate::features::{ArticleFeatures, DocumentFrequencies, FeatureConfig};
+use crate::cluster::{link_storylines, order_stories, ClusterConfig, Story, StoryGraph, StorylineConfig};
+use crate::features::{ArticleFeatures, DocumentFrequencies, FeatureConfig, NameTerms};
 use crate::ingest::{self, Ingested};
 use crate::normalize::{self, LearnedBoilerplate};
 use crate::sketch::{self, CandidateSearch, CopyBands, EventBands, ExhaustiveSearch, LshSearch, SearchInput};
@@ -26,6 +26,7 @@ use timer::StageTimer;
 pub struct Config {
     pub features: FeatureConfig,
     pub cluster: ClusterConfig,
+    pub storyline: StorylineConfig,
     /// Compare every pair instead of searching candidates: quadratic, for measuring what LSH misses.
     pub exhaustive: bool,
     /// Which input fields hold each part of an article.
@@ -86,7 +87,9 @@ pub fn cluster_paths_with(
     timer.begin("features");
     let (features, bands, document_frequencies) = second_pass(&mut first, &settled, &config.features)?;
     timer.stage("document frequencies + features");
+    let names = std::mem::take(&mut first.names);
     let prepared = Prepared {
+        names,
         ingested: first.into_ingested(settled.articles),
         features,
         bands,
@@ -105,6 +108,7 @@ struct Prepared {
     /// The event view's band hashes, dropped once candidates are found.
     bands: Vec<EventBands>,
     document_frequencies: DocumentFrequencies,
+    names: NameTerms,
     learned_boilerplate: LearnedBoilerplate,
     duplicates: usize,
     boilerplate_dropped: usize,
@@ -122,6 +126,7 @@ fn link(
         features,
         bands,
         document_frequencies,
+        names,
         learned_boilerplate,
         duplicates,
         boilerplate_dropped,
@@ -154,6 +159,9 @@ fn link(
             story_of[m as usize] = index;
         }
     }
+    timer.begin("linking storylines");
+    let storylines = link_storylines(&stories, &features, &names, &config.storyline);
+    timer.stage(&format!("storylines: {} story pairs share names", storylines.links.len()));
     let multi: Vec<&Story> = stories.iter().filter(|s| s.members.len() > 1).collect();
     let summary = Summary {
         records: ingested.articles.len()
@@ -161,6 +169,7 @@ fn link(
             + ingested.rejected.len()
             + ingested.skipped_records.len(),
         stories: multi.len(),
+        storylines: storylines.storylines.iter().filter(|l| l.stories.len() > 1).count(),
         articles_in_stories: multi.iter().map(|s| s.members.len()).sum(),
         singletons: stories.len() - multi.len(),
         duplicates_merged: duplicates,
@@ -183,6 +192,8 @@ fn link(
         candidate_pairs: pairs,
         stories,
         story_of,
+        names,
+        storylines,
         summary,
     }
 }

@@ -5,7 +5,7 @@ use super::observer::Observer;
 use super::spill::{CountSpill, SpillError};
 use crate::article::{Article, Rejected, Warning};
 use crate::features::{
-    self, ArticleFeatures, DocumentFrequencies, FeatureConfig, ReadArticle, TermCounts, TermKey,
+    self, ArticleFeatures, DocumentFrequencies, FeatureConfig, NameTerms, ReadArticle, TermCounts, TermKey,
 };
 use crate::ingest::{self, Ingested};
 use crate::normalize::{self, LearnedBoilerplate};
@@ -41,6 +41,10 @@ pub(super) struct FirstPass<'o> {
     digests: Vec<ArticleDigest>,
     /// Term counts, in input order (empty when bodies are kept).
     counts: CountSpill,
+    /// Every rare word written with a capital in some article (empty when bodies are kept).
+    pub(super) names: NameTerms,
+    /// Every rare word written in lower case in some article: not a name.
+    lowercase: NameTerms,
     keep: Keep,
 }
 
@@ -62,8 +66,11 @@ pub(super) fn first_pass<'o>(
     };
     let mut spill_error = None;
     let mut emptied = Vec::new();
+    let mut names = NameTerms::default();
+    let mut lowercase = NameTerms::default();
     let mut ingested = ingest::stream_inputs(paths, fields, |batch, so_far| {
-        let done: Vec<(Article, Option<(ArticleDigest, TermCounts)>)> = batch
+        type Done = (ArticleDigest, TermCounts, Vec<TermKey>, Vec<TermKey>);
+        let done: Vec<(Article, Option<Done>)> = batch
             .into_par_iter()
             .map(|mut article| {
                 normalize::normalize_article_with(&mut article, typography);
@@ -77,22 +84,27 @@ pub(super) fn first_pass<'o>(
                     paragraph_hashes: normalize::paragraph_hashes(&article),
                 };
                 let mut terms = TermCounts::new();
+                let (mut article_names, mut article_lowercase) = (Vec::new(), Vec::new());
                 if keep == Keep::Features {
                     let read = ReadArticle::read(&article);
                     digest.copy_signature = Some(Box::new(read.copy_signature));
                     digest.shingle_count = read.shingle_count;
                     terms = read.counts;
+                    article_names = read.names;
+                    article_lowercase = read.lowercase;
                     article.drop_body();
                 }
-                (article, Some((digest, terms)))
+                (article, Some((digest, terms, article_names, article_lowercase)))
             })
             .collect();
         for (article, read) in done {
             match read {
-                Some((digest, terms)) => {
+                Some((digest, terms, article_names, article_lowercase)) => {
                     if keep == Keep::Features && spill_error.is_none() {
                         spill_error = counts.push(&terms).err();
                     }
+                    names.extend(article_names);
+                    lowercase.extend(article_lowercase);
                     articles.push(article);
                     digests.push(digest);
                 }
@@ -114,7 +126,7 @@ pub(super) fn first_pass<'o>(
     }
     ingested.warnings.extend(spill_warnings);
     ingested.articles = articles;
-    Ok(FirstPass { ingested, observer, digests, counts, keep })
+    Ok(FirstPass { ingested, observer, digests, counts, names, lowercase, keep })
 }
 
 /// The articles in canonical order with duplicates merged, and where each input article went.
@@ -235,6 +247,10 @@ pub(super) fn second_pass(
         df = features::merge_frequencies(std::mem::take(&mut df), part);
     })?;
     features::settle_frequencies(&mut df);
+    // A name found in one article can link no story; a word the corpus also writes in lower case is no name.
+    let lowercase = std::mem::take(&mut first.lowercase);
+    first.names.retain(|key| df.contains_key(key) && !lowercase.contains(key));
+    first.names.shrink_to_fit();
     let reference = features::idf_reference(&df);
     let mut features: Vec<Option<ArticleFeatures>> = (0..n).map(|_| None).collect();
     let mut bands: Vec<EventBands> = vec![[0; EVENT_BANDS]; n];

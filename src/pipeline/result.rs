@@ -1,12 +1,12 @@
 //! What a clustering run hands its caller: the articles, features, graph and stories, and the run's accounting.
 
 use crate::article::Article;
-use crate::cluster::{Story, StoryGraph};
-use crate::features::{ArticleFeatures, DocumentFrequencies, FeatureConfig};
+use crate::cluster::{Story, StoryGraph, Storyline, Storylines};
+use crate::features::{ArticleFeatures, DocumentFrequencies, FeatureConfig, NameTerms, TermKey};
 use crate::ingest::{self, Ingested};
 use crate::normalize::{self, LearnedBoilerplate};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// How every input record was accounted for.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub struct Summary {
     pub records: usize,
     /// Stories of two or more distinct articles.
     pub stories: usize,
+    /// Storylines of two or more stories.
+    pub storylines: usize,
     /// Input records in those stories (duplicates not counted here).
     pub articles_in_stories: usize,
     pub singletons: usize,
@@ -37,6 +39,16 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+/// Which grouping a command writes or scores: stories (one event and its days of coverage) or storylines
+/// (the stories that follow one event over weeks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    #[default]
+    Story,
+    Storyline,
+}
+
 /// The result of clustering: the articles, their features and graph, and the stories.
 ///
 /// The articles' bodies are not kept (`Article::body_dropped`): [`Clustering::with_body`] reads one again.
@@ -56,6 +68,10 @@ pub struct Clustering {
     pub stories: Vec<Story>,
     /// Index into `stories` for every article.
     pub story_of: Vec<usize>,
+    /// Every term written as a name somewhere, found in two or more articles: what storylines link through.
+    pub names: NameTerms,
+    /// The stories that follow one event over weeks, and the scored story pairs they were built from.
+    pub storylines: Storylines,
     pub summary: Summary,
 }
 
@@ -79,6 +95,52 @@ impl Clustering {
         copy.body_dropped = false;
         copy.excerpt = None;
         Ok(copy)
+    }
+
+    /// Input records in a story: its articles and their merged duplicates.
+    pub fn size_of(&self, story: &Story) -> usize {
+        story.members.iter().map(|&m| 1 + self.articles()[m as usize].duplicate_ids.len()).sum()
+    }
+
+    /// The storyline a story (by index) belongs to.
+    pub fn storyline_of(&self, story: usize) -> &Storyline {
+        &self.storylines.storylines[self.storylines.storyline_of[story]]
+    }
+
+    /// The id of an article's story or storyline.
+    pub fn label(&self, article: usize, level: Level) -> &str {
+        let story = self.story_of[article];
+        match level {
+            Level::Story => &self.stories[story].id,
+            Level::Storyline => &self.storyline_of(story).id,
+        }
+    }
+
+    /// First and last known date of a storyline's articles, as [`Clustering::date_span`] gives them.
+    pub fn storyline_span(&self, line: &Storyline) -> String {
+        let members: Vec<u32> = line.stories.iter().flat_map(|&s| self.stories[s].members.clone()).collect();
+        let story = Story { id: String::new(), members, representative: 0 };
+        self.date_span(&story)
+    }
+
+    /// How the names of `keys` are written in a story's articles ("Marcus Whitfield" for the key of `marcus
+    /// whitfield`), in the order of `keys`; a key no member shows (an article that cannot be read again) keeps
+    /// its place as `?`. Reads the members again, one by one, until every key is found.
+    pub fn name_surfaces(&self, story: &Story, keys: &[TermKey]) -> Vec<String> {
+        let mut found: HashMap<TermKey, String> = HashMap::new();
+        for &m in &story.members {
+            if found.len() == keys.len() {
+                break;
+            }
+            let Ok(article) = self.with_body(m) else { continue };
+            for term in crate::features::weighted_terms(&article) {
+                let key = crate::features::term_key(crate::text::hash::term_hash(&term.text));
+                if keys.contains(&key) {
+                    found.entry(key).or_insert(term.surface);
+                }
+            }
+        }
+        keys.iter().map(|k| found.get(k).cloned().unwrap_or_else(|| "?".to_string())).collect()
     }
 
     /// Outlets of a story's members, sorted, each once.

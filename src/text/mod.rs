@@ -3,4 +3,5 @@
 pub mod hash;
 pub mod language;
 pub mod lexicon;
+pub mod names;
 pub mod tokenize;

@@ -25,8 +25,17 @@ static LANGUAGES: LazyLock<HashMap<&'static str, (&'static str, OnceLock<WordLis
 /// log10 of its occurrences per billion words. `None` for words rarer than the table keeps (below 4.5) and for
 /// languages it has no list for.
 pub fn zipf(language: &str, lowercase: &str) -> Option<f32> {
+    listed(language)?.get(lowercase).copied()
+}
+
+/// The words a language's list holds (Zipf 4.5 or more), in no particular order; none for a language without one.
+pub fn common_words(language: &str) -> impl Iterator<Item = &'static str> {
+    listed(language).into_iter().flat_map(|words| words.keys().copied())
+}
+
+fn listed(language: &str) -> Option<&'static WordList> {
     let (line, parsed) = LANGUAGES.get(language)?;
-    let words = parsed.get_or_init(|| {
+    Some(parsed.get_or_init(|| {
         let mut fields = line.split(' ');
         let mut words = HashMap::new();
         while let (Some(word), Some(value)) = (fields.next(), fields.next()) {
@@ -35,8 +44,7 @@ pub fn zipf(language: &str, lowercase: &str) -> Option<f32> {
             }
         }
         words
-    });
-    words.get(lowercase).copied()
+    }))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::language::{segmented_words, Profile, WordSet};
+use super::names::{is_rare_word, Naming};
 
 static FUNCTION_WORDS: LazyLock<WordSet> = LazyLock::new(|| stop_words::get("en").iter().copied().collect());
 
@@ -203,6 +204,18 @@ fn scan<W>(
 /// letter), or the hash of its stem's term.
 const SKIP_WORD: u64 = 0;
 
+/// What the per-thread word table keeps per lowercase word (16 bytes, as the pair it replaced).
+#[derive(Clone, Copy)]
+struct WordEntry {
+    /// The stem's term hash, or [`SKIP_WORD`].
+    term: u64,
+    /// Its [`everyday_weight`].
+    everyday: f32,
+    /// Rarer than the general frequency table lists ([`is_rare_word`]): written capitalised, it names someone
+    /// or something.
+    rare: bool,
+}
+
 thread_local! {
     /// Lowercase-word hash -> stem term hash (or [`SKIP_WORD`]). Keyed by hash so a hit allocates and compares
     /// nothing: on 100k synthetic articles the string-keyed stem cache, its allocations and the per-word
@@ -212,7 +225,7 @@ thread_local! {
 
 type WordTable = std::collections::HashMap<
     u64,
-    (u64, f32),
+    WordEntry,
     std::hash::BuildHasherDefault<crate::text::hash::HashKeyHasher>,
 >;
 
@@ -241,33 +254,32 @@ pub fn everyday_weight(profile: &Profile, lowercase: &str) -> f32 {
     }
 }
 
-/// The term hash of a lowercase word that is not a number, with its [`everyday_weight`]: its stem's hash, or
-/// [`SKIP_WORD`].
-fn word_term_hash(
-    table: &mut WordTable,
-    profile: &Profile,
-    lowercase: &str,
-    lowercase_hash: u64,
-) -> (u64, f32) {
+/// What the table knows of a lowercase word that is not a number: its stem's term hash (or [`SKIP_WORD`]), its
+/// [`everyday_weight`] and whether it is rare.
+fn word_entry(table: &mut WordTable, profile: &Profile, lowercase: &str, lowercase_hash: u64) -> WordEntry {
     let key = lowercase_hash ^ language_salt(profile);
     if let Some(&entry) = table.get(&key) {
         return entry;
     }
-    let hash = match word_weight(profile, lowercase) {
-        None => (SKIP_WORD, 0.0),
-        Some(everyday) => (crate::text::hash::term_hash(&profile.stem(lowercase)), everyday),
+    let entry = match word_weight(profile, lowercase) {
+        None => WordEntry { term: SKIP_WORD, everyday: 0.0, rare: false },
+        Some(everyday) => WordEntry {
+            term: crate::text::hash::term_hash(&profile.stem(lowercase)),
+            everyday,
+            rare: is_rare_word(profile, lowercase),
+        },
     };
     // Once full, the table keeps what it has: with Zipf-like frequencies the words met first are mostly the
     // frequent ones. Clearing it instead made it start over again and again on 300k+ synthetic articles, whose
     // name pool alone outgrows it (word_term_hash was 12% of the run, perf).
     if table.len() < WORD_TABLE_ENTRIES {
-        table.insert(key, hash);
+        table.insert(key, entry);
     }
-    hash
+    entry
 }
 
 /// Lowercases `word` into `out` (bytewise when it is ASCII, which most news words are).
-fn lowercase_into(word: &str, out: &mut String) {
+pub(super) fn lowercase_into(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
         out.push_str(word);
@@ -278,12 +290,13 @@ fn lowercase_into(word: &str, out: &mut String) {
 }
 
 /// The same terms as [`terms`], as `term_hash(&term.text)` values, without building a string per word: the
-/// clustering path needs only the hashes. `each_word` sees the xxh3 hash of every lowercased word, stop words
-/// and numbers included, for the copy view's shingles. Returns the number of words read.
+/// clustering path needs only the hashes. `emit` gets each term's hash, word index, weight and [`Naming`].
+/// `each_word` sees the xxh3 hash of every lowercased word, stop words and numbers included, for the copy
+/// view's shingles. Returns the number of words read.
 pub fn term_hashes(
     text: &str,
     profile: &Profile,
-    emit: impl FnMut(u64, usize, f32),
+    emit: impl FnMut(u64, usize, f32, Naming),
     each_word: impl FnMut(u64),
 ) -> usize {
     // The table is borrowed once per text, not once per word.
@@ -294,134 +307,32 @@ fn term_hashes_with(
     table: &mut WordTable,
     text: &str,
     profile: &Profile,
-    mut emit: impl FnMut(u64, usize, f32),
+    mut emit: impl FnMut(u64, usize, f32, Naming),
     each_word: impl FnMut(u64),
 ) -> usize {
     scan(
         text,
         profile,
         |lower, lower_hash| {
-            let (stem_hash, everyday) = word_term_hash(table, profile, lower, lower_hash);
-            (stem_hash != SKIP_WORD).then_some((stem_hash, everyday))
+            let entry = word_entry(table, profile, lower, lower_hash);
+            (entry.term != SKIP_WORD).then_some((entry, entry.everyday))
         },
         each_word,
         |found, index| match found {
             Found::Number { text, .. } | Found::Name { text, .. } => {
-                emit(crate::text::hash::term_hash(text), index, 1.0)
+                emit(crate::text::hash::term_hash(text), index, 1.0, Naming::Other)
             }
-            Found::Word { class: stem_hash, everyday, .. } => emit(stem_hash, index, everyday),
+            Found::Word { class: entry, everyday, word, .. } => {
+                let naming = match (entry.rare, word.chars().next().is_some_and(char::is_uppercase)) {
+                    (false, _) => Naming::Other,
+                    (true, true) => Naming::Capitalised,
+                    (true, false) => Naming::LowerCase,
+                };
+                emit(entry.term, index, everyday, naming)
+            }
         },
     )
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn collect_in(text: &str, language: Option<&str>) -> Vec<String> {
-        let mut out = Vec::new();
-        let _ = terms(text, super::super::language::profile(language), |t, _, _| out.push(t.text));
-        out
-    }
-
-    fn collect(text: &str) -> Vec<String> {
-        collect_in(text, None)
-    }
-
-    #[test]
-    fn stems_names_numbers_no_stop_words() {
-        assert_eq!(
-            collect("Vladimir Putin has canceled his visit, the Kremlin said on 11 October; 1,200 guests"),
-            vec![
-                "vladimir",
-                "vladimir putin",
-                "putin",
-                "cancel",
-                "visit",
-                "kremlin",
-                "#11",
-                "octob",
-                "#1200",
-                "guest"
-            ]
-        );
-    }
-
-    #[test]
-    fn issue_16_term_hashes_match_the_terms_they_stand_for() {
-        let cases = [
-            (
-                None,
-                "Vladimir Putin's trip: the KREMLIN said 1,200 Élysée guests met Angela Merkel, \
-                 François Hollande and the U.N. Security Council in Straße 7b; a I x",
-            ),
-            (
-                Some("de"),
-                "Wladimir Putin hat seinen Besuch in Paris abgesagt, teilte der Kreml am Dienstag mit.",
-            ),
-            (Some("zh"), "俄罗斯总统普京取消了原定下周对巴黎的访问。"),
-            // Capital sigma at a word's end: `str::to_lowercase` gives final ς, the character-wise fold σ.
-            (Some("el"), "Ο ΠΡΩΘΥΠΟΥΡΓΟΣ Κυριάκος Μητσοτάκης ΕΠΙΣΚΕΦΘΗΚΕ ΤΟΥΣ ΣΕΙΣΜΟΠΛΗΚΤΟΥΣ"),
-            (None, "ΟΔΥΣΣΕΑΣ ΕΛΥΤΗΣ"),
-        ];
-        for (language, text) in cases {
-            let profile = super::super::language::profile(language);
-            let mut expected = Vec::new();
-            let expected_words =
-                terms(text, profile, |t, i, w| expected.push((crate::text::hash::term_hash(&t.text), i, w)));
-            let mut got = Vec::new();
-            let mut word_hashes = 0;
-            let got_words = term_hashes(text, profile, |h, i, w| got.push((h, i, w)), |_| word_hashes += 1);
-            assert_eq!(got, expected, "{text}");
-            assert_eq!(got_words, expected_words);
-            assert_eq!(word_hashes, expected_words);
-        }
-    }
-
-    #[test]
-    fn everyday_words_weigh_less_in_their_own_language_only() {
-        let profile = |code| super::super::language::profile(Some(code));
-        assert_eq!(everyday_weight(profile("fi"), "myös"), 0.0, "'also' (Zipf 6.65) weighs nothing");
-        let percent = everyday_weight(profile("fi"), "prosenttia");
-        assert!(percent > 0.5 && percent < 1.0, "'percent' (Zipf 5.31) weighs less: {percent}");
-        assert_eq!(everyday_weight(profile("fi"), "revontulet"), 1.0, "a rarer word keeps its weight");
-        assert_eq!(everyday_weight(profile("pt"), "myös"), 1.0, "not a Portuguese word");
-        assert!(everyday_weight(profile("pt"), "também") < 0.2, "but 'também' is");
-        assert_eq!(everyday_weight(profile("en"), "government"), 1.0, "English keeps its weights");
-        let weighed = |text: &str| {
-            let mut out = Vec::new();
-            let _ = terms(text, profile("fi"), |t, _, w| out.push((t.text, w)));
-            out
-        };
-        let finnish = weighed("Suomen talous kasvoi myös kolme prosenttia");
-        assert!(finnish.iter().all(|(t, _)| t != "myös"), "weightless words are not terms: {finnish:?}");
-        let mut hashed = Vec::new();
-        let _ = term_hashes(
-            "Suomen talous kasvoi myös kolme prosenttia",
-            profile("fi"),
-            |h, _, w| hashed.push((h, w)),
-            |_| {},
-        );
-        let expected: Vec<(u64, f32)> =
-            finnish.iter().map(|(t, w)| (crate::text::hash::term_hash(t), *w)).collect();
-        assert_eq!(hashed, expected, "both paths weigh alike");
-    }
-
-    #[test]
-    fn each_language_drops_its_own_stop_words_and_stems_its_own_way() {
-        assert_eq!(
-            collect_in("Les ministres ont annulé la visite du président", Some("fr")),
-            vec!["ministr", "annul", "visit", "président"]
-        );
-        assert_eq!(
-            collect_in("Путин отменил визит в Париж", Some("ru")),
-            vec!["путин", "отмен", "виз", "париж"]
-        );
-        assert_eq!(collect_in("普京取消了对巴黎的访问", Some("zh")), vec!["取消", "巴黎", "访问"]);
-    }
-
-    #[test]
-    fn possessive_dropped() {
-        assert_eq!(collect("Moscow's veto"), vec!["moscow", "veto"]);
-    }
-}
+mod tests;
