@@ -39,9 +39,10 @@ pub const MIN_SHARED_NAMES: usize = 2;
 pub const PROFILE_NAMES: usize = 32;
 
 /// Stories a name may be found in and still propose pairs: a name in more stories than this (a head of state,
-/// a league) names a beat, not a case, and all pairs through it would be quadratic. It still counts in the
-/// score of pairs proposed by rarer names. Set, not tuned.
-pub const MAX_STORIES_PER_NAME: usize = 256;
+/// a league, a big city) names a beat, not a case, and all pairs through it would be quadratic. It still counts
+/// in the score of pairs proposed by rarer names. Set, not tuned: a storyline of the team's corpus has 2-5
+/// stories, a long-running one a few dozen.
+pub const MAX_STORIES_PER_NAME: usize = 64;
 
 impl Default for StorylineConfig {
     fn default() -> Self {
@@ -114,13 +115,19 @@ const PROFILE_TERMS: usize = 256;
 
 /// The profile of one story.
 pub fn name_profile(story: &Story, features: &[ArticleFeatures], names: &NameTerms) -> NameProfile {
-    let mut sums: HashMap<TermKey, f32> = HashMap::new();
-    for &m in &story.members {
-        for (key, weight) in features[m as usize].vector.iter() {
-            *sums.entry(key).or_insert(0.0) += weight;
+    // Most stories of a large corpus are one article, whose vector is already what the sum would be.
+    let all: Vec<(TermKey, f32)> = match story.members[..] {
+        [only] => features[only as usize].vector.iter().collect(),
+        _ => {
+            let mut sums: HashMap<TermKey, f32> = HashMap::new();
+            for &m in &story.members {
+                for (key, weight) in features[m as usize].vector.iter() {
+                    *sums.entry(key).or_insert(0.0) += weight;
+                }
+            }
+            sums.into_iter().collect()
         }
-    }
-    let all: Vec<(TermKey, f32)> = sums.into_iter().collect();
+    };
     let name_weights: Vec<(TermKey, f32)> =
         all.iter().copied().filter(|(key, _)| names.contains(key)).collect();
     let dates = story.members.iter().filter_map(|&m| features[m as usize].date);
@@ -223,40 +230,7 @@ pub fn link_storylines(
     config: &StorylineConfig,
 ) -> Storylines {
     let profiles: Vec<NameProfile> = stories.par_iter().map(|s| name_profile(s, features, names)).collect();
-    let mut postings: HashMap<TermKey, Vec<u32>> = HashMap::new();
-    for (index, profile) in profiles.iter().enumerate() {
-        for &(key, _) in &profile.names {
-            postings.entry(key).or_default().push(index as u32);
-        }
-    }
-    let mut pairs: Vec<(u32, u32)> = postings
-        .into_values()
-        .filter(|list| list.len() > 1 && list.len() <= MAX_STORIES_PER_NAME)
-        .flat_map(|list| {
-            let mut out = Vec::with_capacity(list.len() * (list.len() - 1) / 2);
-            for (k, &lhs) in list.iter().enumerate() {
-                out.extend(list[k + 1..].iter().map(|&rhs| (lhs, rhs)));
-            }
-            out
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    let links: Vec<StoryLink> = pairs
-        .par_iter()
-        .filter_map(|&(lhs, rhs)| {
-            let found = score_pair(&profiles[lhs as usize], &profiles[rhs as usize], config)?;
-            Some(StoryLink {
-                lhs: lhs as usize,
-                rhs: rhs as usize,
-                score: found.score,
-                names: found.names,
-                terms: found.terms,
-                shared_names: found.shared,
-                gap_days: found.gap,
-            })
-        })
-        .collect();
+    let links = scored_pairs(&profiles, config);
     let edges: Vec<(u32, u32, f32)> = links.iter().map(|l| (l.lhs as u32, l.rhs as u32, l.score)).collect();
     let labels = average_linkage(stories.len(), &edges, config.threshold);
     let storylines = order_storylines(stories, &profiles, &labels);
@@ -267,6 +241,47 @@ pub fn link_storylines(
         }
     }
     Storylines { storylines, storyline_of, links }
+}
+
+/// Every pair of stories that shares [`MIN_SHARED_NAMES`] names found in at most [`MAX_STORIES_PER_NAME`]
+/// stories each, scored; sorted by pair. Shared names are counted per story from an index of names to stories,
+/// so no list of all co-occurrences is built.
+fn scored_pairs(profiles: &[NameProfile], config: &StorylineConfig) -> Vec<StoryLink> {
+    let mut postings: HashMap<TermKey, Vec<u32>> = HashMap::new();
+    for (index, profile) in profiles.iter().enumerate() {
+        for &(key, _) in &profile.names {
+            postings.entry(key).or_default().push(index as u32);
+        }
+    }
+    postings.retain(|_, list| list.len() > 1 && list.len() <= MAX_STORIES_PER_NAME);
+    (0..profiles.len())
+        .into_par_iter()
+        .flat_map_iter(|lhs| {
+            let mut shared: HashMap<u32, usize> = HashMap::new();
+            for (key, _) in &profiles[lhs].names {
+                for &rhs in postings.get(key).map_or(&[][..], Vec::as_slice) {
+                    if rhs as usize > lhs {
+                        *shared.entry(rhs).or_insert(0) += 1;
+                    }
+                }
+            }
+            let mut partners: Vec<u32> =
+                shared.into_iter().filter(|&(_, n)| n >= MIN_SHARED_NAMES).map(|(rhs, _)| rhs).collect();
+            partners.sort_unstable();
+            partners.into_iter().filter_map(move |rhs| {
+                let found = score_pair(&profiles[lhs], &profiles[rhs as usize], config)?;
+                Some(StoryLink {
+                    lhs,
+                    rhs: rhs as usize,
+                    score: found.score,
+                    names: found.names,
+                    terms: found.terms,
+                    shared_names: found.shared,
+                    gap_days: found.gap,
+                })
+            })
+        })
+        .collect()
 }
 
 /// Groups stories by label: storylines of several stories first (most articles, then earliest day, then first

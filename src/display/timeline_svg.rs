@@ -94,11 +94,9 @@ fn write_timeline(line: &Timeline, out: &mut dyn Write) -> io::Result<()> {
         .into_iter()
         .find(|step| line.span_days / step <= 8)
         .unwrap_or(line.span_days.max(1) / 8 + 1);
+    // The year is in the caption's dates; a tick says the day.
     let tick_label = |day: i64| match line.start {
-        Some(start) => {
-            let date = start + chrono::Duration::days(day);
-            date.format(if day == 0 { "%b %-d, %Y" } else { "%b %-d" }).to_string()
-        }
+        Some(start) => (start + chrono::Duration::days(day)).format("%b %-d").to_string(),
         None => format!("+{day}d"),
     };
     writeln!(
@@ -112,11 +110,10 @@ fn write_timeline(line: &Timeline, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "<line x1=\"{at:.1}\" y1=\"{}\" x2=\"{at:.1}\" y2=\"{}\" stroke=\"#eee\"/>\
-             <text x=\"{at:.1}\" y=\"{}\" text-anchor=\"{}\" fill=\"#777\">{}</text>",
+             <text x=\"{at:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#777\">{}</text>",
             AXIS,
             height - 4.0,
             AXIS - 8.0,
-            if day == 0 { "start" } else { "middle" },
             tick_label(day)
         )?;
         day += step;
