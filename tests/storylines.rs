@@ -225,3 +225,39 @@ fn issue_15_report_draws_each_storyline_as_a_timeline_without_script() {
     assert!(index.contains(">Mar 3</text>"), "dates on the axis");
     assert!(index.contains("<a href=\"story-"), "stories link to their pages");
 }
+
+/// Two incidents told in the same words, three weeks apart, in two towns: topic words never link stories.
+#[test]
+fn issue_15_topic_words_alone_link_no_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-towns.jsonl");
+    let report = |id: &str, date: &str, town: &str, victim: &str, officer: &str| {
+        serde_json::json!({
+            "id": id,
+            "published": date,
+            "title": format!("Store clerk shot during robbery in {town}"),
+            "body": format!(
+                "A convenience store clerk was shot and wounded during an armed robbery in {town} late on Sunday, \
+                 police said. The clerk, {victim}, was taken to hospital in stable condition. Officers said a \
+                 masked gunman demanded cash from the register, fired once and fled on foot with an undisclosed \
+                 amount of money. Detective {officer} asked witnesses with doorbell cameras to call the tip line. \
+                 Neighbours said robberies of small shops had become more frequent this year. (Report {id}.)"
+            )
+        })
+        .to_string()
+    };
+    let lines = [
+        report("a/1", "2025-03-02", "Zanesfield", "Orrin Blackwood", "Tamsin Quayle"),
+        report("a/2", "2025-03-02", "Zanesfield", "Orrin Blackwood", "Tamsin Quayle"),
+        report("b/1", "2025-03-23", "Quillmont", "Priya Venkataraman", "Dorian Hatchett"),
+        report("b/2", "2025-03-23", "Quillmont", "Priya Venkataraman", "Dorian Hatchett"),
+    ];
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let clustering = cluster_paths(&[path.to_str().unwrap().to_string()], &Config::default()).unwrap();
+    let groups = storyline_groups(&clustering);
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(clustering.storylines.links.is_empty(), "no pair shares two names");
+    let output = storydiff().args(["explain", "--quiet"]).arg(&path).args(["a/1", "b/1"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("share 0 name(s), fewer than the 2 a link needs"), "{text}");
+}

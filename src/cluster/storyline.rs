@@ -115,32 +115,48 @@ const PROFILE_TERMS: usize = 256;
 
 /// The profile of one story.
 pub fn name_profile(story: &Story, features: &[ArticleFeatures], names: &NameTerms) -> NameProfile {
+    let mut profile = names_only(story, features, names);
+    profile.terms = summed_terms(story, features, |_| true);
+    profile
+}
+
+/// A story's weights of the terms `keep` accepts, summed over its articles, the top [`PROFILE_TERMS`],
+/// L2-normalised, sorted by key.
+fn summed_terms(
+    story: &Story,
+    features: &[ArticleFeatures],
+    keep: impl Fn(TermKey) -> bool,
+) -> Vec<(TermKey, f32)> {
     // Most stories of a large corpus are one article, whose vector is already what the sum would be.
     let all: Vec<(TermKey, f32)> = match story.members[..] {
-        [only] => features[only as usize].vector.iter().collect(),
+        [only] => features[only as usize].vector.iter().filter(|&(key, _)| keep(key)).collect(),
         _ => {
             let mut sums: HashMap<TermKey, f32> = HashMap::new();
             for &m in &story.members {
-                for (key, weight) in features[m as usize].vector.iter() {
+                for (key, weight) in features[m as usize].vector.iter().filter(|&(key, _)| keep(key)) {
                     *sums.entry(key).or_insert(0.0) += weight;
                 }
             }
             sums.into_iter().collect()
         }
     };
-    let name_weights: Vec<(TermKey, f32)> =
-        all.iter().copied().filter(|(key, _)| names.contains(key)).collect();
+    top_normalised(all, PROFILE_TERMS)
+}
+
+/// The profile without its terms: what proposing pairs needs. The terms are summed only for stories in a pair.
+fn names_only(story: &Story, features: &[ArticleFeatures], names: &NameTerms) -> NameProfile {
+    let mut named = summed_terms(story, features, |key| names.contains(&key));
+    if named.len() > PROFILE_NAMES {
+        // Keep the highest weighted names, renormalised.
+        named.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
+        named = top_normalised(named, PROFILE_NAMES);
+    }
     let dates = story.members.iter().filter_map(|&m| features[m as usize].date);
     let (first, last) =
         dates.fold((None, None), |(first, last): (Option<NaiveDate>, Option<NaiveDate>), d| {
             (Some(first.map_or(d, |f| f.min(d))), Some(last.map_or(d, |l| l.max(d))))
         });
-    NameProfile {
-        names: top_normalised(name_weights, PROFILE_NAMES),
-        terms: top_normalised(all, PROFILE_TERMS),
-        first,
-        last,
-    }
+    NameProfile { names: named, terms: Vec::new(), first, last }
 }
 
 /// The `keep` highest weighted terms, L2-normalised, sorted by key.
@@ -229,8 +245,31 @@ pub fn link_storylines(
     names: &NameTerms,
     config: &StorylineConfig,
 ) -> Storylines {
-    let profiles: Vec<NameProfile> = stories.par_iter().map(|s| name_profile(s, features, names)).collect();
-    let links = scored_pairs(&profiles, config);
+    let mut profiles: Vec<NameProfile> = stories.par_iter().map(|s| names_only(s, features, names)).collect();
+    let candidates = candidate_pairs(&profiles, config);
+    let mut paired: Vec<usize> = candidates.iter().flat_map(|&(lhs, rhs)| [lhs, rhs]).collect();
+    paired.sort_unstable();
+    paired.dedup();
+    let terms: Vec<(usize, Vec<(TermKey, f32)>)> =
+        paired.into_par_iter().map(|s| (s, summed_terms(&stories[s], features, |_| true))).collect();
+    for (story, terms) in terms {
+        profiles[story].terms = terms;
+    }
+    let links: Vec<StoryLink> = candidates
+        .par_iter()
+        .filter_map(|&(lhs, rhs)| {
+            let found = score_pair(&profiles[lhs], &profiles[rhs], config)?;
+            Some(StoryLink {
+                lhs,
+                rhs,
+                score: found.score,
+                names: found.names,
+                terms: found.terms,
+                shared_names: found.shared,
+                gap_days: found.gap,
+            })
+        })
+        .collect();
     let edges: Vec<(u32, u32, f32)> = links.iter().map(|l| (l.lhs as u32, l.rhs as u32, l.score)).collect();
     let labels = average_linkage(stories.len(), &edges, config.threshold);
     let storylines = order_storylines(stories, &profiles, &labels);
@@ -244,9 +283,9 @@ pub fn link_storylines(
 }
 
 /// Every pair of stories that shares [`MIN_SHARED_NAMES`] names found in at most [`MAX_STORIES_PER_NAME`]
-/// stories each, scored; sorted by pair. Shared names are counted per story from an index of names to stories,
-/// so no list of all co-occurrences is built.
-fn scored_pairs(profiles: &[NameProfile], config: &StorylineConfig) -> Vec<StoryLink> {
+/// stories each, sorted. Shared names are counted per story from an index of names to stories, so no list of all
+/// co-occurrences is built.
+fn candidate_pairs(profiles: &[NameProfile], config: &StorylineConfig) -> Vec<(usize, usize)> {
     let mut postings: HashMap<TermKey, Vec<u32>> = HashMap::new();
     for (index, profile) in profiles.iter().enumerate() {
         for &(key, _) in &profile.names {
@@ -265,21 +304,20 @@ fn scored_pairs(profiles: &[NameProfile], config: &StorylineConfig) -> Vec<Story
                     }
                 }
             }
-            let mut partners: Vec<u32> =
-                shared.into_iter().filter(|&(_, n)| n >= MIN_SHARED_NAMES).map(|(rhs, _)| rhs).collect();
-            partners.sort_unstable();
-            partners.into_iter().filter_map(move |rhs| {
-                let found = score_pair(&profiles[lhs], &profiles[rhs as usize], config)?;
-                Some(StoryLink {
-                    lhs,
-                    rhs: rhs as usize,
-                    score: found.score,
-                    names: found.names,
-                    terms: found.terms,
-                    shared_names: found.shared,
-                    gap_days: found.gap,
+            let mut partners: Vec<usize> = shared
+                .into_iter()
+                .filter(|&(rhs, n)| {
+                    let within = match (config.window_days, profiles[lhs].days_apart(&profiles[rhs as usize]))
+                    {
+                        (Some(window), Some(gap)) => gap <= i64::from(window),
+                        _ => true,
+                    };
+                    n >= MIN_SHARED_NAMES && within
                 })
-            })
+                .map(|(rhs, _)| rhs as usize)
+                .collect();
+            partners.sort_unstable();
+            partners.into_iter().map(move |rhs| (lhs, rhs))
         })
         .collect()
 }

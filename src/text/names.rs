@@ -2,7 +2,7 @@
 //! capital.
 
 use super::language::Profile;
-use super::tokenize::TermKind;
+use super::tokenize::{Term, TermKind};
 use std::sync::LazyLock;
 
 /// A word the general frequency table does not list (Zipf below 4.5, fewer than one in 30,000 words of text
@@ -42,12 +42,17 @@ pub enum Naming {
     Other,
 }
 
-/// The [`Naming`] of a term as [`crate::text::tokenize::terms`] reports it.
-pub fn naming(kind: TermKind, surface: &str, profile: &Profile) -> Naming {
-    if kind != TermKind::Word || !is_rare_word(profile, &lowercase(surface)) {
+/// The [`Naming`] of a term as [`crate::text::tokenize::terms`] reports it. A capital opening a sentence says
+/// nothing ("Neighbours said...", "Detective Quayle asked..."); one after a short abbreviation's full stop does
+/// ("Lt. Renata Coyle").
+pub fn naming(term: &Term, profile: &Profile) -> Naming {
+    if term.kind != TermKind::Word || !is_rare_word(profile, &lowercase(&term.surface)) {
         return Naming::Other;
     }
-    if surface.chars().next().is_some_and(char::is_uppercase) {
+    if term.opens_sentence {
+        return Naming::Other;
+    }
+    if term.surface.chars().next().is_some_and(char::is_uppercase) {
         Naming::Capitalised
     } else {
         Naming::LowerCase
@@ -70,19 +75,22 @@ mod tests {
         let profile = crate::text::language::profile(None);
         let mut seen = Vec::new();
         let text =
-            "Prosecutors said Marcus Whitfield was shot in Dayton on Monday. The Police Department and the \
-                    NTSB met; prosecutors praised Whitfield and the court.";
-        let _ = terms(text, profile, |t, _, _| match naming(t.kind, &t.surface, profile) {
+            "Prosecutors said Marcus Whitfield was shot in Dayton on Monday. Neighbours praised Lt. Coyle. \
+                    The Police Department and the NTSB met; prosecutors praised Whitfield and the court.";
+        let _ = terms(text, profile, |t, _, _| match naming(&t, profile) {
             Naming::Other => {}
             n => seen.push((t.text, n)),
         });
         use Naming::*;
-        // "Police", "Monday", "Department" and "court" are listed words; "praised" is rare but lower case.
+        // "Prosecutors" and "Neighbours" open sentences; "Police", "Monday", "Department" and "court" are listed
+        // words; "praised" is rare but lower case; "Coyle" follows an abbreviation's full stop, not a sentence's.
         let expected = [
-            ("prosecutor", Capitalised),
             ("marcus", Capitalised),
             ("whitfield", Capitalised),
             ("dayton", Capitalised),
+            ("prais", LowerCase),
+            ("lt", Capitalised),
+            ("coyl", Capitalised),
             ("ntsb", Capitalised),
             ("prosecutor", LowerCase),
             ("prais", LowerCase),

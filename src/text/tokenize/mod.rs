@@ -40,6 +40,8 @@ pub struct Term {
     pub kind: TermKind,
     /// The words as written, for showing the term to a reader (`Hollande` rather than `holland`).
     pub surface: String,
+    /// The word opens a sentence, where a capital says nothing about names.
+    pub opens_sentence: bool,
 }
 
 /// Snowball English stem of a lowercase word.
@@ -111,19 +113,31 @@ pub fn terms(text: &str, profile: &Profile, mut emit: impl FnMut(Term, usize, f3
         |_| {},
         |found, index| match found {
             Found::Number { text, word } => emit(
-                Term { text: text.to_string(), kind: TermKind::Number, surface: word.to_string() },
+                Term {
+                    text: text.to_string(),
+                    kind: TermKind::Number,
+                    surface: word.to_string(),
+                    opens_sentence: false,
+                },
                 index,
                 1.0,
             ),
             Found::Name { text, previous, word } => emit(
-                Term { text: text.to_string(), kind: TermKind::Name, surface: format!("{previous} {word}") },
+                Term {
+                    text: text.to_string(),
+                    kind: TermKind::Name,
+                    surface: format!("{previous} {word}"),
+                    opens_sentence: false,
+                },
                 index,
                 1.0,
             ),
-            Found::Word { lower, word, everyday, .. } => {
+            Found::Word { lower, word, everyday, opens_sentence, .. } => {
                 let stem =
                     if profile.id == 0 { cached_stem(lower) } else { profile.stem(lower).into_owned() };
-                emit(Term { text: stem, kind: TermKind::Word, surface: word.to_string() }, index, everyday)
+                let term =
+                    Term { text: stem, kind: TermKind::Word, surface: word.to_string(), opens_sentence };
+                emit(term, index, everyday)
             }
         },
     )
@@ -144,8 +158,8 @@ enum Found<'w, W> {
     Number { text: &'w str, word: &'w str },
     /// Two adjacent capitalised words: `text` is both lowercased, space-separated.
     Name { text: &'w str, previous: &'w str, word: &'w str },
-    /// A content word, with what the caller's classifier made of it.
-    Word { lower: &'w str, word: &'w str, class: W, everyday: f32 },
+    /// A content word, with what the caller's classifier made of it, and whether it opens a sentence.
+    Word { lower: &'w str, word: &'w str, class: W, everyday: f32, opens_sentence: bool },
 }
 
 /// The one tokenizer: reads a text's words (see [`profile_words`]), lowercases each (character by character,
@@ -165,8 +179,19 @@ fn scan<W>(
     let mut previous: Option<&str> = None;
     let mut scratch = String::new();
     let mut count = 0;
+    // Where the last word ended, and whether it was a short capitalised word ("Lt", "Mr", "Gov", an initial),
+    // whose full stop does not end a sentence.
+    let (mut previous_end, mut previous_abbreviation) = (0, false);
     for (index, word) in profile_words(text, profile).enumerate() {
         count = index + 1;
+        // Every word is a slice of `text`, so its offset is where it starts.
+        let start = word.as_ptr() as usize - text.as_ptr() as usize;
+        let opens_sentence = index == 0
+            || (!previous_abbreviation
+                && text.get(previous_end..start).is_some_and(|gap| gap.contains(['.', '!', '?', '\n'])));
+        previous_end = start + word.len();
+        previous_abbreviation =
+            word.chars().count() <= 3 && word.chars().next().is_some_and(char::is_uppercase);
         lowercase_into(word, &mut lower);
         let lower_hash = xxhash_rust::xxh3::xxh3_64(lower.as_bytes());
         each_word(lower_hash);
@@ -195,7 +220,7 @@ fn scan<W>(
         } else {
             previous = None;
         }
-        found(Found::Word { lower: &lower, word, class, everyday }, index);
+        found(Found::Word { lower: &lower, word, class, everyday, opens_sentence }, index);
     }
     count
 }
@@ -322,9 +347,10 @@ fn term_hashes_with(
             Found::Number { text, .. } | Found::Name { text, .. } => {
                 emit(crate::text::hash::term_hash(text), index, 1.0, Naming::Other)
             }
-            Found::Word { class: entry, everyday, word, .. } => {
+            Found::Word { class: entry, everyday, word, opens_sentence, .. } => {
                 let naming = match (entry.rare, word.chars().next().is_some_and(char::is_uppercase)) {
                     (false, _) => Naming::Other,
+                    (true, true) if opens_sentence => Naming::Other,
                     (true, true) => Naming::Capitalised,
                     (true, false) => Naming::LowerCase,
                 };

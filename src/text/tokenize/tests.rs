@@ -50,7 +50,7 @@ fn issue_16_term_hashes_match_the_terms_they_stand_for() {
         let profile = super::super::language::profile(language);
         let mut expected = Vec::new();
         let expected_words = terms(text, profile, |t, i, w| {
-            let naming = naming(t.kind, &t.surface, profile);
+            let naming = naming(&t, profile);
             expected.push((crate::text::hash::term_hash(&t.text), i, w, naming))
         });
         let mut got = Vec::new();
