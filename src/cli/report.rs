@@ -277,21 +277,14 @@ impl Articles {
 
 /// Every storyline of two or more stories as a timeline (pages are filled in once they are named).
 fn timelines(clustering: &Clustering) -> Vec<Timeline> {
-    let dates = |story: &crate::cluster::Story| -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
-        let dates = story.members.iter().filter_map(|&m| clustering.articles()[m as usize].date);
-        let (first, last) =
-            dates.fold((None, None), |(f, l): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), d| {
-                (Some(f.map_or(d, |f| f.min(d))), Some(l.map_or(d, |l| l.max(d))))
-            });
-        Some((first?, last?))
-    };
     clustering
         .storylines
         .storylines
         .iter()
         .filter(|line| line.stories.len() > 1)
         .map(|line| {
-            let spans: Vec<_> = line.stories.iter().map(|&s| dates(&clustering.stories[s])).collect();
+            let spans: Vec<_> =
+                line.stories.iter().map(|&s| clustering.date_range(&clustering.stories[s])).collect();
             let start = spans.iter().flatten().map(|(first, _)| *first).min();
             let end = spans.iter().flatten().map(|(_, last)| *last).max();
             let stories = line

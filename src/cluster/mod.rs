@@ -6,7 +6,7 @@ mod order;
 mod storyline;
 
 pub use linkage::average_linkage;
-pub use order::{order_stories, Story};
+pub use order::{date_range, dated_first, order_stories, Story};
 pub use storyline::{
     link_storylines, name_profile, score_pair, NameProfile, PairScore, StoryLink, Storyline, StorylineConfig,
     Storylines, DEFAULT_STORYLINE_THRESHOLD, DEFAULT_STORYLINE_WINDOW_DAYS, MIN_SHARED_NAMES,

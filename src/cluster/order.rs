@@ -3,6 +3,8 @@
 
 use super::StoryGraph;
 use crate::article::Article;
+use chrono::NaiveDate;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// A story: the articles that report one event. Singletons are stories of one article.
@@ -31,12 +33,7 @@ pub fn order_stories(articles: &[Article], labels: &[u32], graph: &StoryGraph) -
     groups.sort_by(|lhs, rhs| {
         size(rhs)
             .cmp(&size(lhs))
-            .then_with(|| match (earliest(lhs), earliest(rhs)) {
-                (Some(a), Some(b)) => a.cmp(&b),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            })
+            .then_with(|| dated_first(earliest(lhs), earliest(rhs)))
             .then_with(|| articles[lhs[0] as usize].doc_id.cmp(&articles[rhs[0] as usize].doc_id))
     });
     groups
@@ -47,6 +44,24 @@ pub fn order_stories(articles: &[Article], labels: &[u32], graph: &StoryGraph) -
             Story { id: format!("S{}", n + 1), members, representative }
         })
         .collect()
+}
+
+/// Earlier dates first, undated last.
+pub fn dated_first(lhs: Option<NaiveDate>, rhs: Option<NaiveDate>) -> Ordering {
+    match (lhs, rhs) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// The first and last of some dates; `None` when there are none.
+pub fn date_range(dates: impl IntoIterator<Item = NaiveDate>) -> Option<(NaiveDate, NaiveDate)> {
+    dates.into_iter().fold(None, |range, d| match range {
+        None => Some((d, d)),
+        Some((first, last)) => Some((first.min(d), last.max(d))),
+    })
 }
 
 /// The member with the largest summed similarity to the other members; the first member on a tie.

@@ -1,7 +1,7 @@
 //! Storylines: the stories that follow one event over weeks (incident, arrest, charges, trial), linked through
 //! the names they share and never through topic words, by average linkage over scored story pairs.
 
-use super::{average_linkage, Story};
+use super::{average_linkage, date_range, dated_first, Story};
 use crate::features::{ArticleFeatures, NameTerms, TermKey};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -151,11 +151,8 @@ fn names_only(story: &Story, features: &[ArticleFeatures], names: &NameTerms) ->
         named.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
         named = top_normalised(named, PROFILE_NAMES);
     }
-    let dates = story.members.iter().filter_map(|&m| features[m as usize].date);
-    let (first, last) =
-        dates.fold((None, None), |(first, last): (Option<NaiveDate>, Option<NaiveDate>), d| {
-            (Some(first.map_or(d, |f| f.min(d))), Some(last.map_or(d, |l| l.max(d))))
-        });
+    let range = date_range(story.members.iter().filter_map(|&m| features[m as usize].date));
+    let (first, last) = (range.map(|r| r.0), range.map(|r| r.1));
     NameProfile { names: named, terms: Vec::new(), first, last }
 }
 
@@ -331,12 +328,7 @@ fn order_storylines(stories: &[Story], profiles: &[NameProfile], labels: &[u32])
     }
     let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
     for group in &mut groups {
-        group.sort_by(|&lhs, &rhs| match (profiles[lhs].first, profiles[rhs].first) {
-            (Some(a), Some(b)) => a.cmp(&b).then(lhs.cmp(&rhs)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => lhs.cmp(&rhs),
-        });
+        group.sort_by(|&lhs, &rhs| dated_first(profiles[lhs].first, profiles[rhs].first).then(lhs.cmp(&rhs)));
     }
     let articles = |g: &Vec<usize>| g.iter().map(|&s| stories[s].members.len()).sum::<usize>();
     let earliest = |g: &Vec<usize>| g.iter().filter_map(|&s| profiles[s].first).min();
@@ -346,12 +338,7 @@ fn order_storylines(stories: &[Story], profiles: &[NameProfile], labels: &[u32])
             .cmp(&(lhs.len() > 1))
             .then_with(|| {
                 if lhs.len() > 1 && rhs.len() > 1 {
-                    articles(rhs).cmp(&articles(lhs)).then_with(|| match (earliest(lhs), earliest(rhs)) {
-                        (Some(a), Some(b)) => a.cmp(&b),
-                        (Some(_), None) => std::cmp::Ordering::Less,
-                        (None, Some(_)) => std::cmp::Ordering::Greater,
-                        (None, None) => std::cmp::Ordering::Equal,
-                    })
+                    articles(rhs).cmp(&articles(lhs)).then_with(|| dated_first(earliest(lhs), earliest(rhs)))
                 } else {
                     std::cmp::Ordering::Equal
                 }

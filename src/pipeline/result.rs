@@ -159,12 +159,16 @@ impl Clustering {
 
     /// First and last known date of a story's members, as `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`; `-` if undated.
     pub fn date_span(&self, story: &Story) -> String {
-        let dates: Vec<_> = story.members.iter().filter_map(|&m| self.articles()[m as usize].date).collect();
-        match (dates.iter().min(), dates.iter().max()) {
-            (Some(first), Some(last)) if first == last => first.to_string(),
-            (Some(first), Some(last)) => format!("{first}..{last}"),
-            _ => "-".to_string(),
+        match self.date_range(story) {
+            Some((first, last)) if first == last => first.to_string(),
+            Some((first, last)) => format!("{first}..{last}"),
+            None => "-".to_string(),
         }
+    }
+
+    /// First and last known date of a story's members.
+    pub fn date_range(&self, story: &Story) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+        crate::cluster::date_range(story.members.iter().filter_map(|&m| self.articles()[m as usize].date))
     }
 
     /// The article index of an input id (its own or a merged duplicate's).
