@@ -12,7 +12,8 @@ fn truncate(text: &str, width: usize) -> String {
     cut
 }
 
-/// Writes the stories of two or more articles, largest first, then singletons when `all` is set.
+/// Writes the stories of two or more articles, largest first, then the one-article stories of storylines, and
+/// every other singleton when `all` is set.
 pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> io::Result<()> {
     writeln!(
         out,
@@ -21,7 +22,9 @@ pub fn write_table(clustering: &Clustering, out: &mut dyn Write, all: bool) -> i
     )?;
     let mut hidden = 0;
     for (index, story) in clustering.stories.iter().enumerate() {
-        if story.members.len() < 2 && !all {
+        // A one-article story is listed when it belongs to a storyline of several stories: the storyline table
+        // below names it.
+        if story.members.len() < 2 && !all && clustering.storyline_of(index).stories.len() < 2 {
             hidden += 1;
             continue;
         }
