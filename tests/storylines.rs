@@ -267,7 +267,8 @@ fn issue_15_the_table_lists_the_one_article_stories_its_storylines_name() {
     let output = storydiff().args(["cluster", "--quiet", CORPUS]).output().unwrap();
     let table = String::from_utf8(output.stdout).unwrap();
     // The Tulsa arrest is a story of one report, in a storyline with the robbery: listed, with its storyline.
-    let row = table.lines().find(|l| l.contains("Arrest made in shooting of Tulsa store clerk")).expect(&table);
+    let row =
+        table.lines().find(|l| l.contains("Arrest made in shooting of Tulsa store clerk")).expect(&table);
     assert!(row.split_whitespace().nth(1).is_some_and(|line| line.starts_with('L')), "{row}");
     // Each of the corpus's three one-article stories belongs to a storyline, so none is left for --all.
     assert!(!table.contains("not listed"), "{table}");
