@@ -92,10 +92,16 @@ pub struct Storylines {
 }
 
 impl Storylines {
-    /// The scored pair of two stories, if they share enough names within the window.
-    pub fn link_between(&self, lhs: usize, rhs: usize) -> Option<&StoryLink> {
-        let key = (lhs.min(rhs), lhs.max(rhs));
-        self.links.binary_search_by_key(&key, |l| (l.lhs, l.rhs)).ok().map(|i| &self.links[i])
+    /// The scored pairs inside each storyline (both stories in it), by storyline index, in pair order.
+    pub fn links_by_storyline(&self) -> Vec<Vec<&StoryLink>> {
+        let mut within: Vec<Vec<&StoryLink>> = vec![Vec::new(); self.storylines.len()];
+        for link in &self.links {
+            let line = self.storyline_of[link.lhs];
+            if line == self.storyline_of[link.rhs] {
+                within[line].push(link);
+            }
+        }
+        within
     }
 }
 
@@ -116,16 +122,17 @@ const PROFILE_TERMS: usize = 256;
 /// The profile of one story.
 pub fn name_profile(story: &Story, features: &[ArticleFeatures], names: &NameTerms) -> NameProfile {
     let mut profile = names_only(story, features, names);
-    profile.terms = summed_terms(story, features, |_| true);
+    profile.terms = summed_terms(story, features, |_| true, PROFILE_TERMS);
     profile
 }
 
-/// A story's weights of the terms `keep` accepts, summed over its articles, the top [`PROFILE_TERMS`],
-/// L2-normalised, sorted by key.
+/// A story's weights of the terms `keep` accepts, summed over its articles, the top `limit`, L2-normalised,
+/// sorted by key.
 fn summed_terms(
     story: &Story,
     features: &[ArticleFeatures],
     keep: impl Fn(TermKey) -> bool,
+    limit: usize,
 ) -> Vec<(TermKey, f32)> {
     // Most stories of a large corpus are one article, whose vector is already what the sum would be.
     let all: Vec<(TermKey, f32)> = match story.members[..] {
@@ -140,17 +147,12 @@ fn summed_terms(
             sums.into_iter().collect()
         }
     };
-    top_normalised(all, PROFILE_TERMS)
+    top_normalised(all, limit)
 }
 
 /// The profile without its terms: what proposing pairs needs. The terms are summed only for stories in a pair.
 fn names_only(story: &Story, features: &[ArticleFeatures], names: &NameTerms) -> NameProfile {
-    let mut named = summed_terms(story, features, |key| names.contains(&key));
-    if named.len() > PROFILE_NAMES {
-        // Keep the highest weighted names, renormalised.
-        named.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
-        named = top_normalised(named, PROFILE_NAMES);
-    }
+    let named = summed_terms(story, features, |key| names.contains(&key), PROFILE_NAMES);
     let range = date_range(story.members.iter().filter_map(|&m| features[m as usize].date));
     let (first, last) = (range.map(|r| r.0), range.map(|r| r.1));
     NameProfile { names: named, terms: Vec::new(), first, last }
@@ -247,8 +249,10 @@ pub fn link_storylines(
     let mut paired: Vec<usize> = candidates.iter().flat_map(|&(lhs, rhs)| [lhs, rhs]).collect();
     paired.sort_unstable();
     paired.dedup();
-    let terms: Vec<(usize, Vec<(TermKey, f32)>)> =
-        paired.into_par_iter().map(|s| (s, summed_terms(&stories[s], features, |_| true))).collect();
+    let terms: Vec<(usize, Vec<(TermKey, f32)>)> = paired
+        .into_par_iter()
+        .map(|s| (s, summed_terms(&stories[s], features, |_| true, PROFILE_TERMS)))
+        .collect();
     for (story, terms) in terms {
         profiles[story].terms = terms;
     }

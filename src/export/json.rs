@@ -152,21 +152,20 @@ pub fn write_json(clustering: &Clustering, settings: &JsonSettings, out: &mut dy
             edges,
         })
         .collect();
+    let links = clustering.storylines.links_by_storyline();
     let storylines = clustering
         .storylines
         .storylines
         .iter()
-        .filter(|line| line.stories.len() > 1)
-        .map(|line| JsonStoryline {
+        .zip(&links)
+        .filter(|(line, _)| line.stories.len() > 1)
+        .map(|(line, links)| JsonStoryline {
             id: &line.id,
             stories: line.stories.iter().map(|&s| clustering.stories[s].id.as_str()).collect(),
             size: line.stories.iter().map(|&s| clustering.size_of(&clustering.stories[s])).sum(),
             dates: clustering.storyline_span(line),
-            links: clustering
-                .storylines
-                .links
+            links: links
                 .iter()
-                .filter(|l| line.stories.contains(&l.lhs) && line.stories.contains(&l.rhs))
                 .map(|l| JsonLink {
                     lhs: &clustering.stories[l.lhs].id,
                     rhs: &clustering.stories[l.rhs].id,

@@ -49,6 +49,15 @@ pub enum Level {
     Storyline,
 }
 
+/// A date range as `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`; `-` for none.
+fn span_text(range: Option<(chrono::NaiveDate, chrono::NaiveDate)>) -> String {
+    match range {
+        Some((first, last)) if first == last => first.to_string(),
+        Some((first, last)) => format!("{first}..{last}"),
+        None => "-".to_string(),
+    }
+}
+
 /// The result of clustering: the articles, their features and graph, and the stories.
 ///
 /// The articles' bodies are not kept (`Article::body_dropped`): [`Clustering::with_body`] reads one again.
@@ -118,9 +127,12 @@ impl Clustering {
 
     /// First and last known date of a storyline's articles, as [`Clustering::date_span`] gives them.
     pub fn storyline_span(&self, line: &Storyline) -> String {
-        let members: Vec<u32> = line.stories.iter().flat_map(|&s| self.stories[s].members.clone()).collect();
-        let story = Story { id: String::new(), members, representative: 0 };
-        self.date_span(&story)
+        span_text(
+            line.stories
+                .iter()
+                .filter_map(|&s| self.date_range(&self.stories[s]))
+                .reduce(|lhs, rhs| (lhs.0.min(rhs.0), lhs.1.max(rhs.1))),
+        )
     }
 
     /// How the names of `keys` are written in a story's articles ("Marcus Whitfield" for the key of `marcus
@@ -159,11 +171,7 @@ impl Clustering {
 
     /// First and last known date of a story's members, as `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`; `-` if undated.
     pub fn date_span(&self, story: &Story) -> String {
-        match self.date_range(story) {
-            Some((first, last)) if first == last => first.to_string(),
-            Some((first, last)) => format!("{first}..{last}"),
-            None => "-".to_string(),
-        }
+        span_text(self.date_range(story))
     }
 
     /// First and last known date of a story's members.
