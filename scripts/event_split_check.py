@@ -10,45 +10,30 @@ one story"), on ../shared/data/ecbplus_dev.
 
 usage: scripts/event_split_check.py   (from the repository root, after cargo build --release; about a minute)
 """
-import collections, json, os, subprocess, sys, tempfile
+import collections, os, subprocess, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(ROOT, "..", "shared")
-BIN = os.path.join(ROOT, "target", "release", "storydiff")
-DATA = os.path.join(SHARED, "data", "ecbplus_dev")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ecb_splits import BIN, DATA, SHARED, candidate_splits, docs as read_docs  # noqa: E402
 sys.path.insert(0, os.path.join(SHARED, "tools", "align"))
 from score_align import Gold, read_pred  # noqa: E402
 
-docs = [json.loads(line) for line in open(os.path.join(DATA, "docs.jsonl"), encoding="utf-8")]
+docs = read_docs()
 story_of = {d["doc_id"]: d["cluster_id"] for d in docs}
-with tempfile.TemporaryDirectory() as tmp:
-    model = json.load(open(os.path.join(ROOT, "src", "diff", "fact_model.json")))
-    model["event_split_ratio"] = 1.0
-    model_path = os.path.join(tmp, "model.json")
-    json.dump(model, open(model_path, "w"))
-    for level in ("topic", "story"):
-        groups = collections.defaultdict(list)
-        for d in docs:
-            groups[d["cluster_id"].split("_")[0] if level == "topic" else d["cluster_id"]].append(d)
-        rows = []
-        for name, members in groups.items():
-            path, out = os.path.join(tmp, "in.jsonl"), os.path.join(tmp, "out.json")
-            with open(path, "w", encoding="utf-8") as f:
-                f.writelines(json.dumps(d) + "\n" for d in members)
-            subprocess.run([BIN, "diff", path, "--json", out, "--fact-model", model_path], check=True,
-                           capture_output=True)
-            events = json.load(open(out))["events"]
-            if events is None:
-                rows.append((name, None, "no split of two parts of 3+"))
-                continue
-            counts = [collections.Counter(story_of[i] for i in g) for g in events["groups"]]
-            detail = ([dict(c) for c in counts] if level == "topic" else [sum(c.values()) for c in counts])
-            rows.append((name, events["ratio"], detail))
-        rows.sort(key=lambda r: (r[1] is None, r[1] or 0))
-        print(f"== {level} level: split ratio (mean similarity across / within), groups")
-        for name, ratio, detail in rows:
-            print(f"  {name}\t{ratio}\t{detail}")
+for level in ("topic", "story"):
+    rows = []
+    for name, events in candidate_splits(docs, level):
+        if events is None:
+            rows.append((name, None, "no split of two parts of 3+"))
+            continue
+        counts = [collections.Counter(story_of[i] for i in g) for g in events["groups"]]
+        detail = ([dict(c) for c in counts] if level == "topic" else [sum(c.values()) for c in counts])
+        rows.append((name, events["ratio"], detail))
+    rows.sort(key=lambda r: (r[1] is None, r[1] or 0))
+    print(f"== {level} level: split ratio (mean similarity across / within), groups")
+    for name, ratio, detail in rows:
+        print(f"  {name}\t{ratio}\t{detail}")
 
+with tempfile.TemporaryDirectory() as tmp:
     pairs = os.path.join(tmp, "pairs.tsv")
     subprocess.run([sys.executable, os.path.join(SHARED, "tools", "align", "eval_diff.py"), "--bin", BIN,
                     "--docs", os.path.join(DATA, "docs.jsonl"), "--gold", os.path.join(DATA, "align"),

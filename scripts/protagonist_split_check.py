@@ -12,11 +12,11 @@ for topics whether the groups follow the two gold stories.
 
 usage: scripts/protagonist_split_check.py   (from the repository root, after cargo build --release; about a minute)
 """
-import collections, json, os, re, subprocess, sys, tempfile
+import collections, os, re, sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.path.join(ROOT, "..", "shared", "data", "ecbplus_dev")
-BIN = os.path.join(ROOT, "target", "release", "storydiff")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ecb_splits import candidate_splits, docs as read_docs  # noqa: E402
+
 # Capitalised words that are not names when they do not open a sentence either (weekdays, pronouns, titles).
 NOT_NAMES = set("The A An In On At He She It They We His Her Their This That But And Or If As For With From By Of To "
                 "I You Mr Mrs Ms After Before When While Its Monday Tuesday Wednesday Thursday Friday Saturday "
@@ -41,47 +41,32 @@ def protagonists(counts):
 
 
 def main():
-    docs = [json.loads(line) for line in open(os.path.join(DATA, "docs.jsonl"), encoding="utf-8")]
+    docs = read_docs()
     story_of = {d["doc_id"]: d["cluster_id"] for d in docs}
     about = {d["doc_id"]: protagonists(name_counts(d)) for d in docs}
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        model = json.load(open(os.path.join(ROOT, "src", "diff", "fact_model.json")))
-        model["event_split_ratio"] = 1.0
-        model_path = os.path.join(tmp, "model.json")
-        json.dump(model, open(model_path, "w"))
-        for level in ("topic", "story"):
-            groups = collections.defaultdict(list)
-            for d in docs:
-                groups[d["cluster_id"].split("_")[0] if level == "topic" else d["cluster_id"]].append(d)
-            for name, members in groups.items():
-                path, out = os.path.join(tmp, "in.jsonl"), os.path.join(tmp, "out.json")
-                with open(path, "w", encoding="utf-8") as f:
-                    f.writelines(json.dumps(d) + "\n" for d in members)
-                subprocess.run([BIN, "diff", path, "--json", out, "--fact-model", model_path], check=True,
-                               capture_output=True)
-                events = json.load(open(out))["events"]
-                if not events:
-                    continue
-                lhs, rhs = events["groups"]
+    for level in ("topic", "story"):
+        for name, events in candidate_splits(docs, level):
+            if not events:
+                continue
+            lhs, rhs = events["groups"]
 
-                def core(group):
-                    c = collections.Counter(n for i in group for n in about[i])
-                    return sorted(n for n, k in c.items() if k >= len(group) / 2)
+            def core(group):
+                c = collections.Counter(n for i in group for n in about[i])
+                return sorted(n for n, k in c.items() if k >= len(group) / 2)
 
-                def exclusive(group, other):
-                    return [n for n in core(group) if sum(n in about[i] for i in other) <= len(other) / 4]
+            def exclusive(group, other):
+                return [n for n in core(group) if sum(n in about[i] for i in other) <= len(other) / 4]
 
-                lx, rx = exclusive(lhs, rhs), exclusive(rhs, lhs)
-                follows = ""
-                if level == "topic":
-                    a = collections.Counter(story_of[i] for i in lhs)
-                    b = collections.Counter(story_of[i] for i in rhs)
-                    follows = "follows stories" if max(a, key=a.get) != max(b, key=b.get) else "mixed"
-                rows.append((level, name, round(events["ratio"], 3), bool(lx and rx), lx[:3], rx[:3], follows))
+            lx, rx = exclusive(lhs, rhs), exclusive(rhs, lhs)
+            follows = ""
+            if level == "topic":
+                a = collections.Counter(story_of[i] for i in lhs)
+                b = collections.Counter(story_of[i] for i in rhs)
+                follows = "follows stories" if max(a, key=a.get) != max(b, key=b.get) else "mixed"
+            rows.append((level, name, round(events["ratio"], 3), bool(lx and rx), lx[:3], rx[:3], follows))
     for row in sorted(rows, key=lambda r: (r[0], r[2])):
         print("\t".join(str(x) for x in row))
-
 
 if __name__ == "__main__":
     sys.exit(main())
