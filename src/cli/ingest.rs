@@ -22,6 +22,11 @@ pub struct IngestArgs {
     /// Exit with code 1 when any input record was rejected.
     #[arg(long)]
     pub strict: bool,
+    /// For each HTML file, print which extractor chose the main text and, block by block, what was kept and
+    /// which rule dropped the rest (furniture element or class word, furniture line, left out by the
+    /// extractor). Pages inside WARC archives are not explained.
+    #[arg(long)]
+    pub explain_extraction: bool,
     #[command(flatten)]
     pub input: super::InputOptions,
 }
@@ -35,6 +40,11 @@ struct Line<'a> {
 }
 
 pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
+    if args.explain_extraction {
+        for page in crate::ingest::explain_pages(&args.paths, &args.input.field_map()?) {
+            write_explanation(&page, out)?;
+        }
+    }
     let (ingested, duplicates, boilerplate) =
         args.input.prepare(&args.paths, crate::normalize::Typography::Keep)?;
     write_file(&args.output, |w| {
@@ -63,4 +73,45 @@ pub fn run(args: &IngestArgs, out: &mut dyn Write) -> Result<u8> {
     } else {
         crate::exit::OK
     })
+}
+
+/// One page's extraction, block by block: `kept`, `furniture` (with the element and rule), `line` (with the kind
+/// of furniture line) or `left out`.
+fn write_explanation(page: &crate::ingest::PageExplanation, out: &mut dyn Write) -> Result<()> {
+    use crate::ingest::Verdict;
+    let explanation = match &page.explanation {
+        Ok(explanation) => explanation,
+        Err(reason) => {
+            writeln!(out, "{}: not read: {reason}", page.location)?;
+            return Ok(());
+        }
+    };
+    let extractor = explanation.extractor.map_or("none (the page was read flat)", |e| e.name());
+    writeln!(
+        out,
+        "{}: main text by {extractor}: {} paragraphs, {} characters",
+        page.location, explanation.paragraphs, explanation.chars
+    )?;
+    for warning in &explanation.warnings {
+        writeln!(out, "  warning: {}", warning.message)?;
+    }
+    let mut counts = [0usize; 4];
+    for block in &explanation.blocks {
+        let preview: String = block.text.chars().take(100).collect();
+        let ellipsis = if block.text.chars().count() > 100 { "..." } else { "" };
+        let (slot, label) = match &block.verdict {
+            Verdict::Kept => (0, "kept".to_string()),
+            Verdict::Furniture { element, rule } => (1, format!("furniture: {rule} ({element})")),
+            Verdict::FurnitureLine(kind) => (2, format!("furniture line: {kind}")),
+            Verdict::LeftOut => (3, format!("left out by {extractor}")),
+        };
+        counts[slot] += 1;
+        writeln!(out, "  {label}: {preview}{ellipsis}")?;
+    }
+    let [kept, furniture, lines, left_out] = counts;
+    writeln!(
+        out,
+        "  {kept} blocks kept, {furniture} in removed furniture, {lines} furniture lines, {left_out} left out"
+    )?;
+    Ok(())
 }

@@ -1,16 +1,23 @@
-//! Saved HTML pages: the main text (readability.js's algorithm, via dom_smoothie) and the page's own metadata.
+//! Saved HTML pages: the main text (trafilatura, readability as its fallback) and the page's own metadata.
 
 use super::fields::{outlet_from_url, parse_date};
 use super::split_paragraphs;
 use crate::article::{Article, SourceLocation, Warning};
 use dom_smoothie::{Config, Readability, TextMode};
+use explain::Trace;
 use flat::{element_depth, flat_page, open_tag_depth, MAX_OPEN_TAGS, MAX_PAGE_DEPTH};
 use furniture::strip_page_furniture;
 use regex::Regex;
 use std::sync::LazyLock;
 
+mod explain;
 mod flat;
 mod furniture;
+mod lines;
+mod main_text;
+
+pub use explain::{explain_html, Block, Explanation, Verdict};
+pub use main_text::Extractor;
 
 /// True when a text opens like an HTML document (after a BOM, blank space and comments), whatever its name.
 pub fn looks_like_html(text: &str) -> bool {
@@ -122,13 +129,24 @@ fn canonical_url(doc: &dom_query::Document) -> Option<String> {
 
 /// Parses one saved page into an article: its main text as paragraphs, the title, publication date, outlet and
 /// canonical URL from JSON-LD, OpenGraph and `<meta>`. `url_hint` (a WARC record's target URI) is used when the
-/// page names no canonical URL of its own. When readability finds no main text, the page's visible text
-/// (furniture removed) is used, with a warning.
+/// page names no canonical URL of its own. The main text is chosen by [`main_text::choose`]; short lines of
+/// page furniture are then dropped ([`lines`]).
 pub fn parse_html(
     html: &str,
     source: SourceLocation,
     url_hint: Option<&str>,
     warnings: &mut Vec<Warning>,
+) -> Result<Article, String> {
+    read_page(html, source, url_hint, warnings, None)
+}
+
+/// [`parse_html`], noting in `trace` what each step removed and chose.
+fn read_page(
+    html: &str,
+    source: SourceLocation,
+    url_hint: Option<&str>,
+    warnings: &mut Vec<Warning>,
+    mut trace: Option<&mut Trace>,
 ) -> Result<Article, String> {
     // The tag count first: html5ever checks its stack of open elements at each tag, so building the tree of a
     // page nested 100,000 deep takes minutes.
@@ -157,17 +175,8 @@ pub fn parse_html(
     let canonical_url = canonical_url(&readability.doc);
     let metadata = readability.get_article_metadata(readability.parse_json_ld());
     let page_date = meta_date(&readability.doc);
-    strip_page_furniture(&readability.doc);
-    let text = match readability.parse() {
-        Ok(extracted) => extracted.text_content.to_string(),
-        Err(err) => {
-            warnings.push(Warning {
-                location: source.to_string(),
-                message: format!("no main text found ({err}); the page's visible text is used"),
-            });
-            visible_text(html)
-        }
-    };
+    strip_page_furniture(&readability.doc, trace.as_deref_mut().map(|t| &mut t.removed));
+    let (text, extractor) = main_text::choose(&mut readability, html, &source, warnings);
     let mut article = Article::new(source.path.clone(), source);
     let url = canonical_url.or_else(|| metadata.url.clone().filter(|u| outlet_from_url(u).is_some()));
     article.url = url.or_else(|| url_hint.map(str::to_string));
@@ -186,24 +195,57 @@ pub fn parse_html(
     if let Some(lang) = metadata.lang.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         article.extra.insert("html_lang".into(), lang.into());
     }
+    article.extra.insert("main_text".into(), extractor.name().into());
     article.paragraphs = split_paragraphs(&text);
+    drop_repeated_paragraphs(&mut article.paragraphs);
+    drop_repeated_title(&mut article);
+    article.paragraphs.retain(|paragraph| match lines::furniture_line_kind(paragraph) {
+        Some(kind) => {
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.dropped_lines.push((paragraph.clone(), kind));
+            }
+            false
+        }
+        None => true,
+    });
+    if let Some(trace) = trace {
+        trace.extractor = Some(extractor);
+    }
     if article.paragraphs.is_empty() && article.title.is_none() {
         return Err("no text in the page".into());
     }
     Ok(article)
 }
 
-/// The text of the page's `<article>` (the longest), else `<main>`, else `<body>`, furniture removed.
-fn visible_text(html: &str) -> String {
-    let doc = dom_query::Document::from(html);
-    doc.select("script, style, noscript, template").remove();
-    strip_page_furniture(&doc);
-    for selector in ["article", "main", "body"] {
-        let longest =
-            doc.select(selector).nodes().iter().map(|node| node.formatted_text()).max_by_key(|t| t.len());
-        if let Some(text) = longest.filter(|t| !t.trim().is_empty()) {
-            return text.to_string();
-        }
+/// Paragraphs at least this long are kept once only. The trafilatura crate (0.3) returns the paragraphs of a
+/// short article (under its 250-character minimum) twice, once from its own selectors and once from its
+/// recovery pass, with the headline between them (seen on the team's test pages of `tests/formats.rs`). A long
+/// paragraph repeated word for word within one article is that, or a pull quote, never news. Short lines may
+/// repeat in real text (a recipe's "1 EL Zucker" in two lists), so they are left alone.
+const MIN_REPEATED_PARAGRAPH_CHARS: usize = 80;
+
+fn drop_repeated_paragraphs(paragraphs: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    paragraphs.retain(|p| p.chars().count() < MIN_REPEATED_PARAGRAPH_CHARS || seen.insert(p.clone()));
+}
+
+/// How many leading paragraphs are compared with the title: the headline stands above the article text, after
+/// at most a kicker and a dateline.
+const TITLE_REPEAT_WINDOW: usize = 3;
+
+/// Drops the headline where the main text repeats it near the top (trafilatura keeps the article's `<h1>`), as
+/// readability does: the title is its own field, and counted twice it would weigh double in clustering. Case and
+/// spacing do not count; a page title with the site's name after the headline ("Headline | Site") matches too.
+fn drop_repeated_title(article: &mut Article) {
+    let Some(title) = article.title.as_deref() else { return };
+    let key = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let title = key(title);
+    let window = article.paragraphs.len().min(TITLE_REPEAT_WINDOW);
+    let repeat = article.paragraphs[..window].iter().position(|paragraph| {
+        let paragraph = key(paragraph);
+        paragraph == title || (paragraph.chars().count() >= 20 && title.starts_with(&paragraph))
+    });
+    if let Some(index) = repeat {
+        article.paragraphs.remove(index);
     }
-    String::new()
 }
