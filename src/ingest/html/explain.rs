@@ -51,6 +51,12 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A text with no whitespace at all, for containment: an element's text runs its list items together
+/// ("ausStadtrat") where the page's visible text breaks them.
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Reads one page as `ingest` does and says, block by block, what was kept and by which rule the rest was
 /// dropped.
 pub fn explain_html(html: &str, source: SourceLocation) -> Result<Explanation, String> {
@@ -58,19 +64,21 @@ pub fn explain_html(html: &str, source: SourceLocation) -> Result<Explanation, S
     let mut warnings = Vec::new();
     let article = super::read_page(html, source, None, &mut warnings, Some(&mut trace))?;
     let kept: Vec<String> = article.paragraphs.iter().map(|p| collapse(p)).collect();
-    let kept_text = kept.join(" ");
+    let kept_text = squeeze(&kept.join(""));
+    let removed: Vec<String> = trace.removed.iter().map(|r| squeeze(&r.text)).collect();
     let blocks = visible_blocks(html)
         .into_iter()
         .map(|text| {
-            let verdict = if kept.iter().any(|p| *p == text)
-                || (text.chars().count() >= MIN_CONTAINED_BLOCK_CHARS && kept_text.contains(&text))
+            let verdict = if kept.contains(&text)
+                || (text.chars().count() >= MIN_CONTAINED_BLOCK_CHARS && kept_text.contains(&squeeze(&text)))
             {
                 Verdict::Kept
             } else if let Some((_, kind)) =
                 trace.dropped_lines.iter().find(|(line, _)| collapse(line) == text)
             {
                 Verdict::FurnitureLine(kind)
-            } else if let Some(removed) = trace.removed.iter().find(|r| r.text.contains(&text)) {
+            } else if let Some(index) = removed.iter().position(|r| r.contains(&squeeze(&text))) {
+                let removed = &trace.removed[index];
                 Verdict::Furniture { element: removed.element.clone(), rule: removed.rule.clone() }
             } else {
                 Verdict::LeftOut

@@ -64,7 +64,7 @@ const KINDS: [(&str, &str); 6] = [
     (
         "publication line",
         r"(?:veröffentlicht|aktualisiert|erstellt|publiziert|veröffentlichung|published|updated|posted|publié|mis\ à\ jour)
-            (?:\ (?:am|on|le))?(?::?\ .{0,40})?",
+            (?:\s*:.{0,40} | \s+(?:am|on|le|by|von|at|um)(?:\s|\d).{0,40} | \s+\d.{0,40})?",
     ),
     (
         "cookie, embed or image notice",
@@ -91,4 +91,49 @@ pub fn furniture_line_kind(paragraph: &str) -> Option<&'static str> {
     }
     let line = paragraph.trim();
     FURNITURE_LINES.iter().find(|(_, pattern)| pattern.is_match(line)).map(|(kind, _)| *kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::furniture_line_kind;
+
+    #[test]
+    fn issue_20_related_comment_and_contact_lines_are_furniture_in_several_languages() {
+        for (line, kind) in [
+            ("Das könnte dich auch interessieren:", "related content"),
+            ("Weitere Beiträge aus der Kolumne:", "related content"),
+            ("À lire aussi", "related content"),
+            ("Te puede interesar", "related content"),
+            ("Czytaj też:", "related content"),
+            ("Ezek is érdekelhetnek", "related content"),
+            ("Related stories", "related content"),
+            ("Kommentare (12)", "comments"),
+            ("Comments are closed.", "comments"),
+            ("Zum Newsletter anmelden", "newsletter or support"),
+            ("Pressekontakt:", "contact or author heading"),
+            ("Über den Autor", "contact or author heading"),
+            ("Aktualisiert am 17.01.2021.", "publication line"),
+            (
+                "Klicken Sie auf den unteren Button, um den Inhalt von www.example.de zu laden.",
+                "cookie, embed or image notice",
+            ),
+        ] {
+            assert_eq!(furniture_line_kind(line), Some(kind), "{line}");
+        }
+    }
+
+    #[test]
+    fn issue_20_article_sentences_that_open_like_furniture_are_kept() {
+        for line in [
+            "Weitere Informationen zur Ursache des Brandes will die Polizei am Montag bekannt geben, sagte ein Sprecher.",
+            "Related: the minister said the talks would resume",
+            "Kontakt zu den Entführern hatte die Familie nach eigenen Angaben nicht.",
+            "Comments by the minister drew criticism from the opposition.",
+            "Für den Mürbeteig:",
+            "Von Berlin nach Paris",
+            "Updated figures showed 40 people had died.",
+        ] {
+            assert_eq!(furniture_line_kind(line), None, "{line}");
+        }
+    }
 }
