@@ -125,3 +125,19 @@ fn issue_20_html_dev_every_page_is_read_and_f1_reaches_0_93() {
     let f1: f64 = report.split_whitespace().skip_while(|w| *w != "f1").nth(1).unwrap().parse().unwrap();
     assert!(f1 >= 0.93, "{report}");
 }
+
+#[test]
+fn issue_20_explain_extraction_says_which_inputs_it_does_not_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("bridge-opening-de.html"), dir.path().join("page.html")).unwrap();
+    std::fs::write(dir.path().join("crawl.warc"), "").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "The ferry ran aground off Naxos on Tuesday.\n").unwrap();
+    let (articles, stdout) = ingest(&["--explain-extraction", dir.path().to_str().unwrap()]);
+    assert_eq!(articles.len(), 2, "the page and the text file are read as usual");
+    assert!(stdout.contains("page.html: main text by trafilatura"), "{stdout}");
+    assert!(
+        stdout.contains("crawl.warc: a WARC archive: the pages inside archives are not explained"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("notes.txt"), "a text file is not a page: {stdout}");
+}

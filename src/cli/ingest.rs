@@ -81,8 +81,8 @@ fn write_explanation(page: &crate::ingest::PageExplanation, out: &mut dyn Write)
     use crate::ingest::Verdict;
     let explanation = match &page.explanation {
         Ok(explanation) => explanation,
-        Err(reason) => {
-            writeln!(out, "{}: not read: {reason}", page.location)?;
+        Err(message) => {
+            writeln!(out, "{}: {message}", page.location)?;
             return Ok(());
         }
     };

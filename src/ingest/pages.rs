@@ -4,7 +4,8 @@ use super::walk::{collect_inputs, Input};
 use super::{format, html, FieldMap, Ingested};
 use crate::article::{SourceLocation, Warning};
 
-/// One HTML file of the inputs and how its main text was chosen, or why it could not be read.
+/// One HTML file of the inputs and how its main text was chosen, or what to say instead: why it could not be
+/// read, or that it is a WARC archive, whose pages are not explained.
 #[derive(Debug)]
 pub struct PageExplanation {
     pub location: String,
@@ -24,7 +25,15 @@ pub fn explain_pages(paths: &[String], fields: &FieldMap) -> Vec<PageExplanation
         let Input::File(path) = input else { continue };
         let location = path.display().to_string();
         let Ok(bytes) = std::fs::read(&path) else { continue };
-        if format::ending(&location) == format::Ending::Warc || !format::is_page(&location, &bytes) {
+        if format::ending(&location) == format::Ending::Warc {
+            let explanation = Err(
+                "a WARC archive: the pages inside archives are not explained (save a page to explain it)"
+                    .into(),
+            );
+            pages.push(PageExplanation { location, explanation });
+            continue;
+        }
+        if !format::is_page(&location, &bytes) {
             continue;
         }
         let mut warnings: Vec<Warning> = Vec::new();
@@ -33,11 +42,13 @@ pub fn explain_pages(paths: &[String], fields: &FieldMap) -> Vec<PageExplanation
             continue;
         }
         let source = SourceLocation { path: location.clone(), record: None };
-        let explanation = html::explain_html(&text, source).map(|mut explanation| {
-            warnings.append(&mut explanation.warnings);
-            explanation.warnings = warnings;
-            explanation
-        });
+        let explanation = html::explain_html(&text, source)
+            .map_err(|reason| format!("not read: {reason}"))
+            .map(|mut explanation| {
+                warnings.append(&mut explanation.warnings);
+                explanation.warnings = warnings;
+                explanation
+            });
         pages.push(PageExplanation { location, explanation });
     }
     pages
