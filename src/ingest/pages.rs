@@ -24,7 +24,6 @@ pub fn explain_pages(paths: &[String], fields: &FieldMap) -> Vec<PageExplanation
     for input in inputs {
         let Input::File(path) = input else { continue };
         let location = path.display().to_string();
-        let Ok(bytes) = std::fs::read(&path) else { continue };
         if format::ending(&location) == format::Ending::Warc {
             let explanation = Err(
                 "a WARC archive: the pages inside archives are not explained (save a page to explain it)"
@@ -33,6 +32,8 @@ pub fn explain_pages(paths: &[String], fields: &FieldMap) -> Vec<PageExplanation
             pages.push(PageExplanation { location, explanation });
             continue;
         }
+        // Only now read, so that a crawl of gigabytes is not read whole to be passed over.
+        let Ok(bytes) = std::fs::read(&path) else { continue };
         if !format::is_page(&location, &bytes) {
             continue;
         }

@@ -1,5 +1,6 @@
 //! `ingest --explain-extraction`: for each block of a page's text, which rule kept it or dropped it.
 
+use super::collapse_whitespace as collapse;
 use super::furniture::Removed;
 use super::main_text::Extractor;
 use crate::article::{SourceLocation, Warning};
@@ -46,10 +47,6 @@ pub struct Explanation {
 /// A block shorter than this counts as kept only where a paragraph of the main text is exactly that block:
 /// "Share" or "Kontakt" found inside a sentence of the article was not kept as a block.
 const MIN_CONTAINED_BLOCK_CHARS: usize = 30;
-
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// A text with no whitespace at all, for containment: an element's text runs its list items together
 /// ("ausStadtrat") where the page's visible text breaks them.

@@ -56,7 +56,7 @@ fn describe(node: &dom_query::NodeRef) -> String {
 }
 
 fn collapsed_text(node: &dom_query::NodeRef) -> String {
-    node.text().split_whitespace().collect::<Vec<_>>().join(" ")
+    super::collapse_whitespace(&node.text())
 }
 
 /// Removes navigation, asides, footers, captions, comment sections, cookie banners, related links and the

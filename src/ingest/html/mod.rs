@@ -238,7 +238,7 @@ const TITLE_REPEAT_WINDOW: usize = 3;
 /// spacing do not count; a page title with the site's name after the headline ("Headline | Site") matches too.
 fn drop_repeated_title(article: &mut Article) {
     let Some(title) = article.title.as_deref() else { return };
-    let key = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let key = |text: &str| collapse_whitespace(text).to_lowercase();
     let title = key(title);
     let window = article.paragraphs.len().min(TITLE_REPEAT_WINDOW);
     let repeat = article.paragraphs[..window].iter().position(|paragraph| {
@@ -248,4 +248,9 @@ fn drop_repeated_title(article: &mut Article) {
     if let Some(index) = repeat {
         article.paragraphs.remove(index);
     }
+}
+
+/// A text with every run of whitespace made one space and none at the ends.
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
