@@ -13,6 +13,7 @@ pub mod exit;
 pub mod explain;
 pub mod export;
 pub mod features;
+pub mod index;
 pub mod ingest;
 pub mod normalize;
 pub mod pipeline;

@@ -8,6 +8,7 @@ mod eval;
 mod explain;
 mod fit_facts;
 mod generate;
+mod index;
 mod ingest;
 mod progress;
 mod report;
@@ -49,6 +50,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Cluster the inputs and write an HTML report: an index of all stories and one diff page per story.
     Report(report::ReportArgs),
+    /// A story index that grows day by day: add articles, list what changed, keep story ids stable.
+    Index(index::IndexArgs),
     /// Decide for each sentence pair of a file whether both state the same fact (`1` or `0`, tab, score).
     AlignPairs(align_pairs::AlignPairsArgs),
     /// Fit the same-fact model on labelled pairs and report cross-validated accuracy.
@@ -313,6 +316,7 @@ fn run_command(command: Command, out: &mut dyn Write) -> Result<u8> {
         Command::Eval(args) => eval::run(&args, out),
         Command::Diff(args) => diff::run(&args, out),
         Command::Report(args) => report::run(&args, out),
+        Command::Index(args) => index::run(&args, out),
         Command::AlignPairs(args) => align_pairs::run(&args, out),
         Command::Calibrate(args) => calibrate::run(&args, out),
         Command::Generate(args) => generate::run(&args, out),

@@ -67,6 +67,16 @@ impl CopySignature {
     pub fn bands(&self) -> CopyBands {
         band_hashes(&self.0)
     }
+
+    /// The signature's registers, for storing it (the story index keeps it to verify pairs later).
+    pub fn to_words(&self) -> [u32; COPY_PERMUTATIONS] {
+        *self.0.as_words()
+    }
+
+    /// A signature stored with [`CopySignature::to_words`].
+    pub fn from_words(words: [u32; COPY_PERMUTATIONS]) -> Self {
+        CopySignature(MinHash::from_words(words))
+    }
 }
 
 /// Band hashes of one signature, cut to their low 32 bits: two unrelated articles share one by chance with

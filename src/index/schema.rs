@@ -1,0 +1,126 @@
+//! The index's tables, created and versioned in one place (`PRAGMA user_version`).
+
+use rusqlite::Connection;
+
+/// The schema this build writes. A database of a newer version is refused, not misread; older versions are
+/// migrated forward in [`migrate`].
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Version 1. Article seqs are never reused (AUTOINCREMENT), nor story ids (`meta.next_story`).
+const SCHEMA_V1: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row per `index add` or `index remove`: when, what was read, and the account of it.
+CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    command TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    account TEXT NOT NULL
+);
+-- Every version of every article. `current` = 1 for the version in the index; a corrected or removed version
+-- keeps its row with `current` = 0 and the batch that retired it.
+CREATE TABLE articles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    current INTEGER NOT NULL,
+    batch INTEGER NOT NULL REFERENCES batches(id),
+    retired_batch INTEGER,
+    content_hash INTEGER NOT NULL,
+    text_key INTEGER,
+    outlet TEXT,
+    title TEXT,
+    date TEXT,
+    language TEXT,
+    pairing INTEGER NOT NULL,
+    headline_only INTEGER NOT NULL,
+    shingle_count INTEGER NOT NULL,
+    story INTEGER,
+    -- Deflated JSON: paragraphs, url, extra fields, seed metadata, source.
+    body BLOB NOT NULL,
+    -- Event-view term counts: (u32 key, f32 frequency) little-endian pairs, sorted by key.
+    counts BLOB NOT NULL,
+    -- Copy-view MinHash registers: 128 little-endian u32.
+    copy_signature BLOB NOT NULL,
+    -- The band keys written to `bands` for this article, to take them out again: little-endian i64.
+    band_keys BLOB NOT NULL
+);
+CREATE UNIQUE INDEX articles_current_id ON articles(doc_id) WHERE current = 1;
+CREATE INDEX articles_story ON articles(story) WHERE current = 1;
+CREATE INDEX articles_text_key ON articles(text_key) WHERE current = 1 AND text_key IS NOT NULL;
+-- Input ids merged into an article as exact duplicates of it.
+CREATE TABLE duplicates (
+    doc_id TEXT PRIMARY KEY,
+    article INTEGER NOT NULL REFERENCES articles(seq),
+    batch INTEGER NOT NULL
+);
+CREATE INDEX duplicates_article ON duplicates(article);
+-- In how many current articles each event-view term key occurs.
+CREATE TABLE document_frequencies (term INTEGER PRIMARY KEY, articles INTEGER NOT NULL);
+-- LSH buckets: key = view << 40 | band << 32 | band hash.
+CREATE TABLE bands (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID;
+-- Verified pairs, lhs < rhs, with the score clustering uses.
+CREATE TABLE edges (
+    lhs INTEGER NOT NULL,
+    rhs INTEGER NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (lhs, rhs)
+) WITHOUT ROWID;
+CREATE INDEX edges_rhs ON edges(rhs, lhs);
+-- Every story id ever given. `merged_into` is set when a merge took it; `size` 0 once it has no article left.
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    created_batch INTEGER NOT NULL,
+    changed_batch INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    merged_into INTEGER
+);
+CREATE INDEX stories_changed ON stories(changed_batch);
+-- What happened to stories: new, grew, merge, split, correction, removed.
+CREATE TABLE log (
+    seq INTEGER PRIMARY KEY,
+    batch INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    story INTEGER NOT NULL,
+    other INTEGER,
+    articles TEXT NOT NULL,
+    score REAL
+);
+CREATE INDEX log_batch ON log(batch);
+-- Input records of a batch that did not become articles, with the reason.
+CREATE TABLE rejected (batch INTEGER NOT NULL, location TEXT NOT NULL, reason TEXT NOT NULL);
+";
+
+/// Why a database cannot be used as this build's index.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("written by a newer storydiff (index schema {found}; this build reads up to {SCHEMA_VERSION}): upgrade storydiff to use it")]
+    Newer { found: i64 },
+    #[error("not a storydiff index (it has tables but no index schema version)")]
+    Foreign,
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Creates the tables of a new, empty database, or checks and migrates an existing one.
+pub fn migrate(connection: &mut Connection) -> Result<(), SchemaError> {
+    let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(SchemaError::Newer { found: version });
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tables: i64 = connection.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+    if version == 0 && tables > 0 {
+        return Err(SchemaError::Foreign);
+    }
+    // Version 0 is an empty file; each later version adds its step here, in order, in one transaction.
+    let transaction = connection.transaction()?;
+    if version < 1 {
+        transaction.execute_batch(SCHEMA_V1)?;
+    }
+    transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    transaction.commit()?;
+    Ok(())
+}

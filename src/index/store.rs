@@ -1,0 +1,241 @@
+//! The queries the index runs inside a transaction: articles in and out, document frequencies, LSH buckets,
+//! edges and story memberships.
+
+use super::codec;
+use crate::features::{self, ArticleFeatures, DocumentFrequencies, FeatureConfig, TermCounts, TermKey};
+use crate::sketch::CopySignature;
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::{HashMap, HashSet};
+
+pub type Sql<T> = Result<T, rusqlite::Error>;
+
+/// An article as the index stores what clustering needs of it.
+#[derive(Debug, Clone)]
+pub struct StoredFeatures {
+    pub seq: i64,
+    pub doc_id: String,
+    pub counts: TermCounts,
+    pub copy_signature: CopySignature,
+    pub shingle_count: u32,
+    pub date: Option<NaiveDate>,
+    pub pairing: u8,
+    pub headline_only: bool,
+    pub story: Option<i64>,
+}
+
+/// The LSH bucket key of one band: the view (0 event, 1 copy), the band and its hash.
+pub fn band_key(view: i64, band: usize, hash: u32) -> i64 {
+    (view << 40) | ((band as i64) << 32) | i64::from(hash)
+}
+
+pub fn meta(tx: &Transaction, key: &str) -> Sql<Option<String>> {
+    tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()
+}
+
+pub fn set_meta(tx: &Transaction, key: &str, value: &str) -> Sql<()> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// Adds `delta` (+1 or -1) to the document frequency of every term of `counts`; returns the largest frequency
+/// reached (for the IDF reference).
+pub fn count_terms(tx: &Transaction, counts: &TermCounts, delta: i64) -> Sql<i64> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO document_frequencies (term, articles) VALUES (?1, ?2) \
+         ON CONFLICT(term) DO UPDATE SET articles = articles + ?2 RETURNING articles",
+    )?;
+    let mut largest = 0;
+    for &(key, _) in counts {
+        let n: i64 = upsert.query_row(params![i64::from(key), delta], |row| row.get(0))?;
+        largest = largest.max(n);
+    }
+    if delta < 0 {
+        tx.prepare_cached("DELETE FROM document_frequencies WHERE articles <= 0")?.execute([])?;
+    }
+    Ok(largest)
+}
+
+/// Document frequencies looked up once per term, kept for the batch.
+#[derive(Default)]
+pub struct Frequencies {
+    pub table: DocumentFrequencies,
+}
+
+impl Frequencies {
+    pub fn load(&mut self, tx: &Transaction, terms: impl Iterator<Item = TermKey>) -> Sql<()> {
+        let mut select = tx.prepare_cached("SELECT articles FROM document_frequencies WHERE term = ?1")?;
+        for key in terms {
+            if self.table.contains_key(&key) {
+                continue;
+            }
+            let n: Option<i64> = select.query_row([i64::from(key)], |row| row.get(0)).optional()?;
+            self.table.insert(key, n.unwrap_or(0).max(0) as u32);
+        }
+        Ok(())
+    }
+}
+
+fn damaged(what: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, what.to_string(), rusqlite::types::Type::Blob)
+}
+
+/// The stored features of the current articles `seqs`, in that order.
+pub fn load_features(tx: &Transaction, seqs: &[i64]) -> Sql<Vec<StoredFeatures>> {
+    let mut select = tx.prepare_cached(
+        "SELECT doc_id, counts, copy_signature, shingle_count, date, pairing, headline_only, story \
+         FROM articles WHERE seq = ?1",
+    )?;
+    seqs.iter()
+        .map(|&seq| {
+            select.query_row([seq], |row| {
+                let counts: Vec<u8> = row.get(1)?;
+                let signature: Vec<u8> = row.get(2)?;
+                let date: Option<String> = row.get(4)?;
+                Ok(StoredFeatures {
+                    seq,
+                    doc_id: row.get(0)?,
+                    counts: codec::decode_counts(&counts).ok_or_else(|| damaged("term counts"))?,
+                    copy_signature: codec::decode_signature(&signature)
+                        .ok_or_else(|| damaged("copy signature"))?,
+                    shingle_count: row.get(3)?,
+                    date: date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    pairing: row.get(5)?,
+                    headline_only: row.get(6)?,
+                    story: row.get(7)?,
+                })
+            })
+        })
+        .collect()
+}
+
+/// Features for clustering from stored counts, weighted by the document frequencies as they stand.
+pub fn features_of(
+    stored: &StoredFeatures,
+    df: &DocumentFrequencies,
+    reference: usize,
+    config: &FeatureConfig,
+) -> (ArticleFeatures, crate::sketch::EventBands) {
+    let (vector, bands) = features::event_view(&stored.counts, df, reference, config);
+    let features = ArticleFeatures {
+        vector,
+        copy_signature: stored.copy_signature,
+        shingle_count: stored.shingle_count,
+        date: stored.date,
+        language: stored.pairing,
+        headline_only: stored.headline_only,
+    };
+    (features, bands)
+}
+
+/// Articles in a bucket.
+pub fn bucket(tx: &Transaction, key: i64) -> Sql<Vec<i64>> {
+    let mut select = tx.prepare_cached("SELECT article FROM bands WHERE key = ?1")?;
+    let rows = select.query_map([key], |row| row.get(0))?;
+    rows.collect()
+}
+
+pub fn insert_bands(tx: &Transaction, seq: i64, keys: &[i64]) -> Sql<()> {
+    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO bands (key, article) VALUES (?1, ?2)")?;
+    for &key in keys {
+        insert.execute(params![key, seq])?;
+    }
+    Ok(())
+}
+
+pub fn delete_bands(tx: &Transaction, seq: i64, keys: &[i64]) -> Sql<()> {
+    let mut delete = tx.prepare_cached("DELETE FROM bands WHERE key = ?1 AND article = ?2")?;
+    for &key in keys {
+        delete.execute(params![key, seq])?;
+    }
+    Ok(())
+}
+
+/// Edges of an article with a score of at least `at_least`: (other article, score).
+pub fn edges_of(tx: &Transaction, seq: i64, at_least: f64) -> Sql<Vec<(i64, f64)>> {
+    let mut select = tx.prepare_cached(
+        "SELECT rhs, score FROM edges WHERE lhs = ?1 AND score >= ?2 \
+         UNION ALL SELECT lhs, score FROM edges WHERE rhs = ?1 AND score >= ?2",
+    )?;
+    let rows = select.query_map(params![seq, at_least], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+pub fn put_edge(tx: &Transaction, lhs: i64, rhs: i64, score: f32) -> Sql<()> {
+    let (lhs, rhs) = (lhs.min(rhs), lhs.max(rhs));
+    tx.prepare_cached(
+        "INSERT INTO edges (lhs, rhs, score) VALUES (?1, ?2, ?3) ON CONFLICT(lhs, rhs) DO UPDATE SET score = ?3",
+    )?
+    .execute(params![lhs, rhs, f64::from(score)])?;
+    Ok(())
+}
+
+pub fn delete_edge(tx: &Transaction, lhs: i64, rhs: i64) -> Sql<()> {
+    let (lhs, rhs) = (lhs.min(rhs), lhs.max(rhs));
+    tx.prepare_cached("DELETE FROM edges WHERE lhs = ?1 AND rhs = ?2")?.execute(params![lhs, rhs])?;
+    Ok(())
+}
+
+pub fn delete_edges_of(tx: &Transaction, seq: i64) -> Sql<Vec<i64>> {
+    let others: Vec<i64> = edges_of(tx, seq, f64::MIN)?.into_iter().map(|(other, _)| other).collect();
+    tx.prepare_cached("DELETE FROM edges WHERE lhs = ?1 OR rhs = ?1")?.execute([seq])?;
+    Ok(others)
+}
+
+/// The current members of a story.
+pub fn members(tx: &Transaction, story: i64) -> Sql<Vec<i64>> {
+    let mut select = tx.prepare_cached("SELECT seq FROM articles WHERE story = ?1 AND current = 1")?;
+    let rows = select.query_map([story], |row| row.get(0))?;
+    rows.collect()
+}
+
+/// The articles connected to `seeds` through edges at or above `threshold`, and every member of their
+/// stories, until closed: the only articles a batch can move between stories.
+pub fn closure(tx: &Transaction, seeds: &[i64], threshold: f64) -> Sql<Vec<i64>> {
+    let mut seen: HashSet<i64> = seeds.iter().copied().collect();
+    let mut stories_seen: HashSet<i64> = HashSet::new();
+    let mut frontier: Vec<i64> = seeds.to_vec();
+    let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE seq = ?1 AND current = 1")?;
+    while let Some(seq) = frontier.pop() {
+        let mut next: Vec<i64> = edges_of(tx, seq, threshold)?.into_iter().map(|(other, _)| other).collect();
+        let story: Option<Option<i64>> = story_of.query_row([seq], |row| row.get(0)).optional()?;
+        if let Some(Some(story)) = story {
+            if stories_seen.insert(story) {
+                next.extend(members(tx, story)?);
+            }
+        }
+        for other in next {
+            if seen.insert(other) {
+                frontier.push(other);
+            }
+        }
+    }
+    let mut all: Vec<i64> = seen.into_iter().collect();
+    all.sort_unstable();
+    Ok(all)
+}
+
+/// Day number and pairing script of articles, cached for the batch (for the candidate filter).
+#[derive(Default)]
+pub struct PairingCache {
+    known: HashMap<i64, (Option<i32>, u8)>,
+}
+
+impl PairingCache {
+    pub fn get(&mut self, tx: &Transaction, seq: i64) -> Sql<(Option<i32>, u8)> {
+        if let Some(&known) = self.known.get(&seq) {
+            return Ok(known);
+        }
+        let (date, pairing): (Option<String>, u8) = tx
+            .prepare_cached("SELECT date, pairing FROM articles WHERE seq = ?1")?
+            .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let day = date
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+            .map(|d| chrono::Datelike::num_days_from_ce(&d));
+        self.known.insert(seq, (day, pairing));
+        Ok((day, pairing))
+    }
+}
