@@ -66,6 +66,7 @@ pub fn reconcile(
         keepers.entry(keeper).or_default().push(story);
     }
     let mut outcome = Outcome::default();
+    let mut ids: Vec<i64> = Vec::with_capacity(clusters.len());
     for (c, members) in clusters.iter().enumerate() {
         let added: Vec<i64> = members.iter().copied().filter(|seq| !previous.contains_key(seq)).collect();
         let mut kept_here = keepers.remove(&c).unwrap_or_default();
@@ -83,42 +84,47 @@ pub fn reconcile(
                         score: None,
                     });
                 }
-                if !added.is_empty() {
-                    outcome.events.push(StoryEvent::Grew { story: kept, articles: added.clone() });
-                }
                 kept
             }
             None => {
                 let fresh = *next_story;
                 *next_story += 1;
-                let old: Vec<i64> =
-                    members.iter().copied().filter(|seq| previous.contains_key(seq)).collect();
-                if old.is_empty() {
-                    outcome.events.push(StoryEvent::New { story: fresh, articles: added });
-                } else {
-                    // The old story most of the moved articles came from.
-                    let mut from_counts: BTreeMap<i64, usize> = BTreeMap::new();
-                    for seq in &old {
-                        *from_counts.entry(previous[seq]).or_default() += 1;
-                    }
-                    let from = from_counts
-                        .iter()
-                        .max_by(|lhs, rhs| lhs.1.cmp(rhs.1).then(rhs.0.cmp(lhs.0)))
-                        .map(|(&story, _)| story)
-                        .expect("old members");
-                    outcome.events.push(StoryEvent::Split { from, new: fresh, articles: old, score: None });
-                    if !added.is_empty() {
-                        outcome.events.push(StoryEvent::Grew { story: fresh, articles: added });
-                    }
+                if added.len() == members.len() {
+                    outcome.events.push(StoryEvent::New { story: fresh, articles: added.clone() });
                 }
                 fresh
             }
         };
+        if !added.is_empty() && added.len() < members.len() {
+            outcome.events.push(StoryEvent::Grew { story: id, articles: added });
+        }
         for &seq in members {
             outcome.story_of.insert(seq, id);
         }
+        ids.push(id);
+    }
+    // Every part of an old story that did not keep its id left it: a split, into a new story or another one.
+    for (&story, in_clusters) in &parts {
+        for (&c, part) in in_clusters {
+            if ids[c] != story && !keeps(&outcome, story, ids[c]) {
+                outcome.events.push(StoryEvent::Split {
+                    from: story,
+                    new: ids[c],
+                    articles: part.clone(),
+                    score: None,
+                });
+            }
+        }
     }
     outcome
+}
+
+/// Whether `story` went whole into `into` by a merge (then its articles moved by the merge, not a split).
+fn keeps(outcome: &Outcome, story: i64, into: i64) -> bool {
+    outcome
+        .events
+        .iter()
+        .any(|e| matches!(e, StoryEvent::Merge { kept, gone, .. } if *kept == into && *gone == story))
 }
 
 #[cfg(test)]
@@ -167,6 +173,17 @@ mod tests {
         assert_eq!(
             outcome.events,
             vec![StoryEvent::Split { from: 8, new: 12, articles: vec![1, 2], score: None }]
+        );
+    }
+
+    #[test]
+    fn an_article_moving_to_another_story_is_logged_as_a_split_into_it() {
+        let (outcome, next) = run(&[&[1, 2], &[3, 4, 5]], &[(1, 6), (2, 6), (3, 6), (4, 7), (5, 7)], 9);
+        assert_eq!(next, 9);
+        assert_eq!((outcome.story_of[&3], outcome.story_of[&1]), (7, 6));
+        assert_eq!(
+            outcome.events,
+            vec![StoryEvent::Split { from: 6, new: 7, articles: vec![3], score: None }]
         );
     }
 

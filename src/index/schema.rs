@@ -43,10 +43,13 @@ CREATE TABLE articles (
     -- Copy-view MinHash registers: 128 little-endian u32.
     copy_signature BLOB NOT NULL,
     -- The band keys written to `bands` for this article, to take them out again: little-endian i64.
-    band_keys BLOB NOT NULL
+    band_keys BLOB NOT NULL,
+    -- Current articles in the index when this article's weights and band keys were last computed.
+    weighed_at INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX articles_current_id ON articles(doc_id) WHERE current = 1;
 CREATE INDEX articles_story ON articles(story) WHERE current = 1;
+CREATE INDEX articles_weighed ON articles(weighed_at, seq) WHERE current = 1;
 CREATE INDEX articles_text_key ON articles(text_key) WHERE current = 1 AND text_key IS NOT NULL;
 -- Input ids merged into an article as exact duplicates of it.
 CREATE TABLE duplicates (
