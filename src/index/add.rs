@@ -33,7 +33,8 @@ pub struct AddAccount {
     pub added: usize,
     /// Records the index already held with the same id and content: nothing added.
     pub unchanged: usize,
-    /// Records with an id the index held with other content: kept as the article's new version.
+    /// Records with an id the index held with other content: kept as the article's new version (not counted in
+    /// `added`).
     pub corrections: usize,
     /// Exact copies of an article of the index or of the batch under another id, merged into it.
     pub duplicates: usize,
@@ -352,7 +353,8 @@ fn add_in(
             added.push(seq);
         }
     }
-    account.added = added.len();
+    // A correction is counted as one, not as an article added too.
+    account.added = added.len() - account.corrections;
     store::set_meta(tx, "idf_reference", &largest.to_string())?;
     let cluster = settings.cluster();
     let mut workspace = Workspace::new(largest.max(1) as usize);
@@ -707,8 +709,6 @@ fn finish(
         + account.skipped_records
         + account.removed
         + account.not_found;
-    // A correction is also an added version; count its record once.
-    account.records -= account.corrections.min(account.added);
     let (articles, stories, singletons): (i64, i64, i64) = tx.query_row(
         "SELECT (SELECT count(*) FROM articles WHERE current = 1), \
                 (SELECT count(*) FROM stories WHERE size > 1 AND merged_into IS NULL), \
