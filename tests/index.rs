@@ -314,3 +314,31 @@ fn issue_18_an_add_killed_at_random_points_leaves_a_whole_index_that_takes_the_n
     eprintln!("kills before the commit: {before_commit}, after it: {after_commit}");
     assert!(before_commit >= 10, "most kills must land inside the add to test anything: {before_commit}");
 }
+
+#[test]
+fn issue_18_diff_report_and_explain_read_the_index_after_the_inputs_are_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("october.jsonl");
+    std::fs::copy(corpus(), &copy).unwrap();
+    let db = dir.path().join("index.db");
+    add(&db, &[copy.to_str().unwrap()], "2016-10-31");
+    let labels = assignments(&db);
+    let file_diff =
+        stdout(storydiff(&["diff", "--story", "S1", "--width", "120", "--color", "never", &corpus()]));
+    std::fs::remove_file(&copy).unwrap();
+    // The one-shot run's S1, found in the index by its members.
+    let oneshot = one_shot(&[&corpus()]);
+    let member = oneshot.iter().find(|(_, s)| s.as_str() == "S1").unwrap().0;
+    let story = &labels[member];
+    let db_arg = db.to_str().unwrap();
+    let index_diff =
+        stdout(storydiff(&["diff", "--db", db_arg, "--story", story, "--width", "120", "--color", "never"]));
+    assert_eq!(index_diff, file_diff, "the same story told the same way from the index");
+    let members: Vec<&String> = labels.iter().filter(|(_, s)| *s == story).map(|(d, _)| d).collect();
+    let explained = stdout(storydiff(&["explain", "--db", db_arg, members[0], members[1]]));
+    assert!(explained.contains(story.as_str()) || explained.contains("same story"), "{explained}");
+    let report = dir.path().join("report");
+    storydiff(&["report", "--db", db_arg, "-o", report.to_str().unwrap()]).success();
+    let index_page = std::fs::read_to_string(report.join("index.html")).unwrap();
+    assert!(index_page.contains(story.as_str()), "the report lists the index's story ids");
+}

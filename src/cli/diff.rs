@@ -39,8 +39,11 @@ pub fn output_width(requested: Option<usize>) -> usize {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// Files, folders (read recursively) or `-` for stdin.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "db", value_name = "PATH")]
     pub paths: Vec<String>,
+    /// Read the story from this story index (`storydiff index add`) instead of input files; needs `--story`.
+    #[arg(long, value_name = "FILE", requires = "story")]
+    pub db: Option<PathBuf>,
     /// Cluster the inputs and diff this story (an id from `storydiff cluster`, like S3). Without it, all the given
     /// articles are diffed as one story.
     #[arg(long, value_name = "ID")]
@@ -77,7 +80,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8> {
     let rejected;
     let diff = match &args.story {
         Some(id) => {
-            let (clustering, _) = args.options.cluster(&args.paths)?;
+            let (clustering, _) = args.options.cluster_or_open(&args.paths, args.db.as_deref())?;
             let Some(story) = clustering.stories.iter().find(|s| &s.id == id) else {
                 bail!("no story {id:?} among the {} stories of the inputs", clustering.stories.len());
             };

@@ -186,6 +186,25 @@ impl ClusterOptions {
         })
     }
 
+    /// The stories of `paths`, or of the story index `db` (its own settings, its story ids) when given.
+    pub fn cluster_or_open(
+        &self,
+        paths: &[String],
+        db: Option<&std::path::Path>,
+    ) -> Result<(Clustering, Config)> {
+        let Some(db) = db else { return self.cluster(paths) };
+        if !paths.is_empty() {
+            bail!("give input paths or --db, not both");
+        }
+        self.refuse_clustering_flags("with --db: the index's own settings apply")?;
+        let index = crate::index::Index::open(db)?;
+        let mut config = self.to_config()?;
+        config.cluster = index.settings().cluster();
+        config.features = index.settings().features();
+        let clustering = index.clustering(&config.storyline)?;
+        Ok((clustering, config))
+    }
+
     /// Refuses the clustering flags in a command that clusters nothing (`why` says what it does instead), so a
     /// flag the user gave is never silently ignored.
     pub fn refuse_clustering_flags(&self, why: &str) -> Result<()> {

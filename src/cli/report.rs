@@ -16,8 +16,11 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Files, folders (read recursively) or `-` for stdin.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "db", value_name = "PATH")]
     pub paths: Vec<String>,
+    /// Report the stories of this story index (`storydiff index add`) instead of clustering input files.
+    #[arg(long, value_name = "FILE", conflicts_with = "stories")]
+    pub db: Option<PathBuf>,
     /// Folder to write `index.html` and one page per story into (created if missing).
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
@@ -163,7 +166,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8> {
             (Articles::InMemory(ingested), stories, singletons, code, Vec::new())
         }
         None => {
-            let (clustering, _) = args.options.cluster(&args.paths)?;
+            let (clustering, _) = args.options.cluster_or_open(&args.paths, args.db.as_deref())?;
             let code = super::strict_code(&args.options, &clustering);
             let stories: Vec<(String, Vec<usize>)> = clustering
                 .stories

@@ -6,6 +6,7 @@
 //! (`reconcile`). A process killed mid-way leaves the index as it was before the batch.
 
 mod add;
+mod clustering;
 mod codec;
 mod read;
 mod reconcile;

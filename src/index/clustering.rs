@@ -1,0 +1,124 @@
+//! The index read back as a [`Clustering`], so `diff`, `report` and `explain` work from it after the input
+//! files are gone: its articles whole, features weighed again, its stored edges verified again, its stories
+//! under the index's ids.
+
+use super::{story_name, Index, IndexError};
+use crate::cluster::{link_storylines, order_stories, verify_pair, StoryGraph, StorylineConfig, Verdict};
+use crate::features::{self, ArticleFeatures, NameTerms, ReadArticle};
+use crate::ingest::Ingested;
+use crate::pipeline::{Clustering, Summary};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+impl Index {
+    /// The whole index as a clustering: every current article with its body, its story as the index has it.
+    /// Storylines are linked afresh over the index's stories (their ids are not kept between runs).
+    pub fn clustering(&self, storyline: &StorylineConfig) -> Result<Clustering, IndexError> {
+        let stored = self.articles()?;
+        let seqs = self.current_seqs()?;
+        let (articles, story_ids): (Vec<_>, Vec<i64>) = stored.into_iter().unzip();
+        let read: Vec<ReadArticle> = articles.par_iter().map(ReadArticle::read).collect();
+        let mut df = features::document_frequencies(read.par_iter().map(|r| r.counts.as_slice()));
+        features::settle_frequencies(&mut df);
+        let reference = features::idf_reference(&df);
+        let config = self.settings.features();
+        let mut names = NameTerms::default();
+        let mut lowercase = NameTerms::default();
+        for r in &read {
+            names.extend(r.names.iter().copied());
+            lowercase.extend(r.lowercase.iter().copied());
+        }
+        names.retain(|key| df.contains_key(key) && !lowercase.contains(key));
+        let features: Vec<ArticleFeatures> = articles
+            .par_iter()
+            .zip(read.into_par_iter())
+            .map(|(article, read)| {
+                let (vector, _) = features::event_view(&read.counts, &df, reference, &config);
+                ArticleFeatures::of(article, vector, read.copy_signature, read.shingle_count)
+            })
+            .collect();
+        let position: HashMap<&str, u32> =
+            articles.iter().enumerate().map(|(i, a)| (a.doc_id.as_str(), i as u32)).collect();
+        let local = |seq: i64| seqs.get(&seq).and_then(|id| position.get(id.as_str())).copied();
+        let cluster = self.settings.cluster();
+        let mut pairs: Vec<(u32, u32)> = self
+            .stored_edges()?
+            .into_iter()
+            .filter_map(|(lhs, rhs)| Some((local(lhs)?, local(rhs)?)))
+            .map(|(lhs, rhs)| (lhs.min(rhs), lhs.max(rhs)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let edges: Vec<crate::cluster::Edge> = pairs
+            .par_iter()
+            .filter_map(|&(lhs, rhs)| match verify_pair(&features, lhs, rhs, &cluster) {
+                Verdict::Edge(edge) => Some(edge),
+                _ => None,
+            })
+            .collect();
+        let graph = StoryGraph::from_edges(articles.len(), edges);
+        let labels: Vec<u32> = story_ids.iter().map(|&s| s as u32).collect();
+        let mut stories = order_stories(&articles, &labels, &graph);
+        for story in &mut stories {
+            story.id = story_name(story_ids[story.members[0] as usize]);
+        }
+        let mut story_of = vec![0usize; articles.len()];
+        for (index, story) in stories.iter().enumerate() {
+            for &m in &story.members {
+                story_of[m as usize] = index;
+            }
+        }
+        let storylines = link_storylines(&stories, &features, &names, storyline);
+        let multi: Vec<&crate::cluster::Story> = stories.iter().filter(|s| s.members.len() > 1).collect();
+        let duplicates: usize = articles.iter().map(|a| a.duplicate_ids.len()).sum();
+        let summary = Summary {
+            records: articles.len() + duplicates,
+            stories: multi.len(),
+            storylines: storylines.storylines.iter().filter(|l| l.stories.len() > 1).count(),
+            articles_in_stories: multi.iter().map(|s| s.members.len()).sum(),
+            singletons: stories.len() - multi.len(),
+            duplicates_merged: duplicates,
+            headline_only: articles.iter().filter(|a| a.is_headline_only()).count(),
+            candidate_pairs: pairs.len(),
+            edges: graph.graph.edge_count(),
+            ..Summary::default()
+        };
+        Ok(Clustering {
+            ingested: Ingested { articles, ..Ingested::default() },
+            features,
+            document_frequencies: df,
+            feature_config: config,
+            fields: Default::default(),
+            learned_boilerplate: Default::default(),
+            graph,
+            candidate_pairs: pairs,
+            stories,
+            story_of,
+            names,
+            storylines,
+            summary,
+        })
+    }
+
+    /// seq -> doc id of every current article.
+    fn current_seqs(&self) -> Result<HashMap<i64, String>, IndexError> {
+        let mut select = self
+            .connection
+            .prepare("SELECT seq, doc_id FROM articles WHERE current = 1")
+            .map_err(|e| self.sqlite(e))?;
+        let rows = select
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sqlite(e))?;
+        Ok(rows)
+    }
+
+    fn stored_edges(&self) -> Result<Vec<(i64, i64)>, IndexError> {
+        let mut select = self.connection.prepare("SELECT lhs, rhs FROM edges").map_err(|e| self.sqlite(e))?;
+        let rows = select
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sqlite(e))?;
+        Ok(rows)
+    }
+}
