@@ -358,27 +358,48 @@ fn add_in(
     store::set_meta(tx, "idf_reference", &largest.to_string())?;
     let cluster = settings.cluster();
     let mut workspace = Workspace::new(largest.max(1) as usize);
-    let stale = take_stale(tx, total, REWEIGH_BUDGET.max(2 * added.len()))?;
-    let refreshed: Vec<i64> = added.iter().chain(&stale).copied().collect();
+    let stale: BTreeMap<i64, Vec<i64>> =
+        take_stale(tx, total, REWEIGH_BUDGET.max(added.len()))?.into_iter().collect();
+    let refreshed: Vec<i64> = added.iter().chain(stale.keys()).copied().collect();
     let event_bands = workspace.ensure(tx, &refreshed, &config)?;
-    // Band keys of the new and re-weighed articles, then the candidate search over the stored buckets (the
-    // batch included).
+    // Band keys of the new articles, and of re-weighed ones whose event-view keys moved, then the candidate
+    // search over the stored buckets (the batch included). A re-weighed article's copy view does not depend on
+    // weights: its copy keys stay, and so do the candidates they found.
     let mut keys_of: BTreeMap<i64, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
     for &seq in &refreshed {
         let event = &event_bands[&seq];
-        let copy = workspace.features(seq).copy_signature.bands();
         let event_keys: Vec<i64> = if event.iter().any(|&h| h != 0) {
             event.iter().enumerate().map(|(band, &hash)| store::band_key(0, band, hash)).collect()
         } else {
             Vec::new()
         };
-        let copy_keys: Vec<i64> = if copy.iter().any(|&h| h != 0) {
-            copy.iter().enumerate().map(|(band, &hash)| store::band_key(1, band, hash)).collect()
-        } else {
-            Vec::new()
+        let (all, copy_keys) = match stale.get(&seq) {
+            Some(old) => {
+                let old_event: Vec<i64> = old.iter().copied().filter(|&k| k >> 40 == 0).collect();
+                let old_copy: Vec<i64> = old.iter().copied().filter(|&k| k >> 40 == 1).collect();
+                if old_event == event_keys {
+                    tx.prepare_cached("UPDATE articles SET weighed_at = ?2 WHERE seq = ?1")?
+                        .execute(params![seq, total])?;
+                    continue;
+                }
+                let gone: Vec<i64> = old_event.iter().copied().filter(|k| !event_keys.contains(k)).collect();
+                let fresh: Vec<i64> = event_keys.iter().copied().filter(|k| !old_event.contains(k)).collect();
+                store::delete_bands(tx, seq, &gone)?;
+                store::insert_bands(tx, seq, &fresh)?;
+                (event_keys.iter().chain(&old_copy).copied().collect::<Vec<i64>>(), Vec::new())
+            }
+            None => {
+                let copy = workspace.features(seq).copy_signature.bands();
+                let copy_keys: Vec<i64> = if copy.iter().any(|&h| h != 0) {
+                    copy.iter().enumerate().map(|(band, &hash)| store::band_key(1, band, hash)).collect()
+                } else {
+                    Vec::new()
+                };
+                let all: Vec<i64> = event_keys.iter().chain(&copy_keys).copied().collect();
+                store::insert_bands(tx, seq, &all)?;
+                (all, copy_keys)
+            }
         };
-        let all: Vec<i64> = event_keys.iter().chain(&copy_keys).copied().collect();
-        store::insert_bands(tx, seq, &all)?;
         tx.prepare_cached("UPDATE articles SET band_keys = ?2, weighed_at = ?3 WHERE seq = ?1")?
             .execute(params![seq, codec::encode_keys(&all), total])?;
         keys_of.insert(seq, (event_keys, copy_keys));
@@ -461,13 +482,13 @@ fn add_in(
 /// basil from 0.985 to 0.994 (docs/EVALUATION.md, "Story index").
 const REWEIGH_GROWTH: i64 = 2;
 
-/// Articles re-weighed per batch at most (or twice the batch, if more): the oldest weights first, so one batch
+/// Articles re-weighed per batch at most (or as many as the batch adds, if more): the oldest weights first, so one batch
 /// never re-weighs a whole cohort at once (at 1M articles a doubling is due for half the index). Set, not
-/// tuned: it bounds an add's work to about three times its own articles'.
+/// tuned: it bounds an add's work to about twice its own articles'.
 const REWEIGH_BUDGET: usize = 1000;
 
-/// Takes the stalest articles due for re-weighing out of their buckets; returns their seqs.
-fn take_stale(tx: &Transaction, total: i64, budget: usize) -> store::Sql<Vec<i64>> {
+/// The stalest articles due for re-weighing, with their stored band keys.
+fn take_stale(tx: &Transaction, total: i64, budget: usize) -> store::Sql<Vec<(i64, Vec<i64>)>> {
     let mut select = tx.prepare_cached(
         "SELECT seq, band_keys FROM articles WHERE current = 1 AND weighed_at * ?1 < ?2 \
          ORDER BY weighed_at, seq LIMIT ?3",
@@ -475,10 +496,7 @@ fn take_stale(tx: &Transaction, total: i64, budget: usize) -> store::Sql<Vec<i64
     let rows: Vec<(i64, Vec<u8>)> = select
         .query_map(params![REWEIGH_GROWTH, total, budget as i64], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    for (seq, keys) in &rows {
-        store::delete_bands(tx, *seq, &codec::decode_keys(keys))?;
-    }
-    Ok(rows.into_iter().map(|(seq, _)| seq).collect())
+    Ok(rows.into_iter().map(|(seq, keys)| (seq, codec::decode_keys(&keys))).collect())
 }
 
 /// Verifies pairs, stores the edges found, and notes their articles; returns the edges.

@@ -93,6 +93,11 @@ pub enum IndexError {
     Damaged { path: String, what: String },
 }
 
+/// The most of the index file read through a memory map (64 GiB: all of it at any size this machine holds).
+const MMAP_BYTES: i64 = 64 << 30;
+/// SQLite's page cache, in KiB (256 MiB): the pages an add writes (buckets, frequencies) stay in it.
+const CACHE_KIB: i64 = 256 << 10;
+
 /// An open index.
 pub struct Index {
     connection: Connection,
@@ -150,6 +155,12 @@ impl Index {
             return Err(IndexError::Damaged { path: name, what: format!("journal mode {mode}, not WAL") });
         }
         connection.pragma_update(None, "synchronous", "NORMAL").map_err(sqlite)?;
+        // Reads through a memory map and a large page cache: the buckets, edges and frequencies a batch looks
+        // up are spread over the whole file, and through read() each page miss was a system call (adding 1,000
+        // articles to a 100k index spent 6.8 s of its 11.9 s in the kernel). Both are upper bounds; memory is
+        // taken as pages are touched.
+        connection.pragma_update(None, "mmap_size", MMAP_BYTES).map_err(sqlite)?;
+        connection.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite)?;
         schema::migrate(&mut connection).map_err(|source| match source {
             SchemaError::Sqlite(e) => busy(&name, wait, e),
             source => IndexError::Schema { path: name.clone(), source },
