@@ -35,6 +35,18 @@ pub struct DbArgs {
     pub db: PathBuf,
 }
 
+/// How a command that changes the index records and waits.
+#[derive(Debug, Args)]
+pub struct WriteArgs {
+    /// Record the batch at this time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`), for loading past days in order;
+    /// default: now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Seconds to wait for another process writing to the index before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub wait: u64,
+}
+
 #[derive(Debug, Args)]
 pub struct AddArgs {
     #[command(flatten)]
@@ -55,13 +67,8 @@ pub struct AddArgs {
     /// Scale of headline-only similarities (for measurement runs).
     #[arg(long, hide = true)]
     pub headline_scale: Option<f32>,
-    /// Record the batch as added at this time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`), for loading past days
-    /// in order; default: now.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
-    /// Seconds to wait for another process writing to the index before giving up.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub wait: u64,
+    #[command(flatten)]
+    pub write: WriteArgs,
     /// Exit with code 1 when any input record was rejected.
     #[arg(long)]
     pub strict: bool,
@@ -76,12 +83,8 @@ pub struct RemoveArgs {
     /// Ids of the articles to take out.
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
-    /// Record the removal at this time; default: now.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
-    /// Seconds to wait for another process writing to the index before giving up.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub wait: u64,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -159,7 +162,7 @@ fn wanted_settings(args: &AddArgs, base: &Settings) -> Result<Settings> {
 }
 
 fn open_for_add(args: &AddArgs) -> Result<Index> {
-    let wait = Duration::from_secs(args.wait);
+    let wait = Duration::from_secs(args.write.wait);
     let path: &Path = &args.db.db;
     let exists = std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
     if exists {
@@ -178,7 +181,7 @@ fn open_for_add(args: &AddArgs) -> Result<Index> {
 }
 
 fn add(args: &AddArgs, out: &mut dyn Write) -> Result<u8> {
-    let at = time_or_now(args.at.as_deref())?;
+    let at = time_or_now(args.write.at.as_deref())?;
     let mut index = open_for_add(args)?;
     let (ingested, _, _) = args.input.prepare(&args.paths, crate::normalize::Typography::Fold)?;
     let strict_failed = args.strict && !ingested.rejected.is_empty();
@@ -189,8 +192,8 @@ fn add(args: &AddArgs, out: &mut dyn Write) -> Result<u8> {
 }
 
 fn remove(args: &RemoveArgs, out: &mut dyn Write) -> Result<u8> {
-    let at = time_or_now(args.at.as_deref())?;
-    let mut index = Index::open_existing_for_writing(&args.db.db, Duration::from_secs(args.wait))?;
+    let at = time_or_now(args.write.at.as_deref())?;
+    let mut index = Index::open_existing_for_writing(&args.db.db, Duration::from_secs(args.write.wait))?;
     let options = AddOptions { at, inputs: Vec::new() };
     let account = index.remove(&args.ids, &options)?;
     writeln!(out, "{}", account.summary())?;
