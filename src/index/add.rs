@@ -466,6 +466,7 @@ fn add_in(
     }
     two_hop.sort_unstable();
     let more_edges = verify_and_store(tx, &mut workspace, &two_hop, &cluster, &config, &mut touched)?;
+    store::merge_recent_bands(tx)?;
     account.candidate_pairs = compared.len();
     account.edges = new_edges.len() + more_edges.len();
     seeds.extend(touched);
