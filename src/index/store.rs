@@ -141,7 +141,8 @@ pub fn bucket(tx: &Transaction, key: i64) -> Sql<Vec<i64>> {
 }
 
 pub fn insert_bands(tx: &Transaction, seq: i64, keys: &[i64]) -> Sql<()> {
-    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO recent_bands (key, article) VALUES (?1, ?2)")?;
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO recent_bands (key, article) VALUES (?1, ?2)")?;
     for &key in keys {
         insert.execute(params![key, seq])?;
     }
