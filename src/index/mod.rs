@@ -6,12 +6,15 @@
 //! (`reconcile`). A process killed mid-way leaves the index as it was before the batch.
 
 mod add;
+mod candidates;
 mod clustering;
 mod codec;
 mod read;
 mod reconcile;
+mod relink;
 mod schema;
 mod store;
+mod workspace;
 
 pub use add::{AddAccount, AddOptions};
 pub use read::{LogEntry, StoryListing};
