@@ -207,14 +207,14 @@ fn parse_story_id(text: &str) -> Result<i64> {
         .map_err(|_| anyhow::anyhow!("{text:?} is not a story id (like S12)"))
 }
 
+/// `--since` in the index's form of a time.
+fn parse_since(text: Option<&str>) -> Result<Option<String>> {
+    text.map(index::parse_time).transpose().map_err(|m| anyhow::anyhow!("--since: {m}"))
+}
+
 fn stories(args: &StoriesArgs, out: &mut dyn Write) -> Result<u8> {
     let index = Index::open(&args.db.db)?;
-    let since = args
-        .since
-        .as_deref()
-        .map(index::parse_time)
-        .transpose()
-        .map_err(|m| anyhow::anyhow!("--since: {m}"))?;
+    let since = parse_since(args.since.as_deref())?;
     let listings = if args.ids.is_empty() {
         index.stories(since.as_deref(), if args.all { 1 } else { 2 })?
     } else {
@@ -262,12 +262,7 @@ fn stories(args: &StoriesArgs, out: &mut dyn Write) -> Result<u8> {
 
 fn log(args: &LogArgs, out: &mut dyn Write) -> Result<u8> {
     let index = Index::open(&args.db.db)?;
-    let since = args
-        .since
-        .as_deref()
-        .map(index::parse_time)
-        .transpose()
-        .map_err(|m| anyhow::anyhow!("--since: {m}"))?;
+    let since = parse_since(args.since.as_deref())?;
     for entry in index.log(since.as_deref())? {
         if args.json {
             serde_json::to_writer(&mut *out, &entry)?;
