@@ -98,7 +98,6 @@ def main():
         with open(path, "w", encoding="utf-8") as fh:
             for r in batch:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        at = day or f"2100-01-01T00:00:{k % 60:02d}Z" if args.batches == "daily" else None
         command = [args.binary, "index", "add", "--db", db, path, "--quiet"]
         if day:
             command += ["--at", day]
@@ -125,7 +124,6 @@ def main():
                 if (old, label) not in explained:
                     unexplained += 1
         previous = now
-        del at
     final = previous
     oneshot_path = os.path.join(work, "oneshot.tsv")
     subprocess.run([args.binary, "cluster", whole, "--assignments", oneshot_path, "--quiet"], check=True,

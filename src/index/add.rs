@@ -178,6 +178,7 @@ fn add_in(
     settings: &super::Settings,
     command: &str,
 ) -> store::Sql<AddAccount> {
+    let mut timer = crate::pipeline::timer::StageTimer::start(None);
     let batch = begin_batch(tx, options, command)?;
     let mut account = AddAccount {
         batch,
@@ -194,10 +195,11 @@ fn add_in(
     }
     let mut seeds: Vec<i64> = Vec::new();
     let mut retired: Vec<Retired> = Vec::new();
-    // Each article to store, with its version number.
-    let mut incoming: Vec<(Article, i64)> = Vec::new();
+    // Each article to store: (article, version, content hash, text key), hashed once.
+    let mut incoming: Vec<(Article, i64, i64, Option<i64>)> = Vec::new();
     for article in ingested.articles {
         let hash = content_hash(&article);
+        let text_key = crate::normalize::text_key(&article).map(codec::as_sql);
         let current: Option<(i64, i64, i64)> = tx
             .prepare_cached(
                 "SELECT seq, content_hash, version FROM articles WHERE doc_id = ?1 AND current = 1",
@@ -223,7 +225,6 @@ fn add_in(
                     account.unchanged += 1 + article.duplicate_ids.len();
                     continue;
                 }
-                let text_key = crate::normalize::text_key(&article).map(codec::as_sql);
                 let copy_of: Option<i64> = match text_key {
                     Some(key) => tx
                         .prepare_cached(
@@ -245,15 +246,18 @@ fn add_in(
                 1
             }
         };
-        incoming.push((article, version));
+        incoming.push((article, version, hash, text_key));
     }
+    timer.stage("index add: known ids and copies looked up");
     let config = settings.features();
-    let read: Vec<ReadArticle> = incoming.par_iter().map(|(article, _)| ReadArticle::read(article)).collect();
+    let read: Vec<ReadArticle> =
+        incoming.par_iter().map(|(article, ..)| ReadArticle::read(article)).collect();
     let mut largest: i64 = store::meta(tx, "idf_reference")?.and_then(|v| v.parse().ok()).unwrap_or(1);
     if !retired.is_empty() {
         largest =
             tx.query_row("SELECT coalesce(max(articles), 1) FROM document_frequencies", [], |r| r.get(0))?;
     }
+    timer.stage("index add: articles read");
     let mut added: Vec<i64> = Vec::with_capacity(incoming.len());
     let held: i64 = tx.query_row("SELECT count(*) FROM articles WHERE current = 1", [], |row| row.get(0))?;
     let total = held + incoming.len() as i64;
@@ -266,14 +270,13 @@ fn add_in(
         let mut duplicate = tx.prepare_cached(
             "INSERT OR IGNORE INTO duplicates (doc_id, article, batch) VALUES (?1, ?2, ?3)",
         )?;
-        for ((article, version), read) in incoming.iter().zip(&read) {
-            largest = largest.max(store::count_terms(tx, &read.counts, 1)?);
+        for ((article, version, hash, text_key), read) in incoming.iter().zip(&read) {
             insert.execute(params![
                 article.doc_id,
                 version,
                 batch,
-                content_hash(article),
-                crate::normalize::text_key(article).map(codec::as_sql),
+                hash,
+                text_key,
                 article.outlet,
                 article.title,
                 article.date.map(|d| d.to_string()),
@@ -293,20 +296,27 @@ fn add_in(
             added.push(seq);
         }
     }
+    largest = largest.max(store::count_many_terms(tx, read.iter().map(|r| &r.counts), 1)?);
     // A correction is counted as one, not as an article added too.
     account.added = added.len() - account.corrections;
     store::set_meta(tx, "idf_reference", &largest.to_string())?;
     let cluster = settings.cluster();
     let mut workspace = Workspace::new(largest.max(1) as usize);
-    let searched = candidates::refresh_and_search(tx, &mut workspace, &added, total, &cluster, &config)?;
+    timer.stage("index add: articles and term counts stored");
+    let searched =
+        candidates::refresh_and_search(tx, &mut workspace, &added, total, &cluster, &config, &mut timer)?;
     store::merge_recent_bands(tx)?;
+    timer.stage("index add: recent bands merged");
     account.reweighed = searched.reweighed;
     account.candidate_pairs = searched.compared;
     account.edges = searched.edges;
     seeds.extend(searched.touched);
     let events = relink(tx, &mut workspace, &seeds, &cluster, &config, batch)?;
+    timer.stage("index add: stories linked again");
     log_retired(tx, batch, &retired)?;
-    finish(tx, batch, account, &events)
+    let account = finish(tx, batch, account, &events);
+    timer.stage("index add: logged");
+    account
 }
 
 fn remove_in(

@@ -6,6 +6,7 @@ use super::store::{self, PairingCache};
 use super::workspace::Workspace;
 use crate::cluster::{ClusterConfig, MAX_EXPANSION_NEIGHBOURS};
 use crate::features::FeatureConfig;
+use crate::pipeline::timer::StageTimer;
 use crate::sketch::MAX_CANDIDATES_PER_ARTICLE;
 use rayon::prelude::*;
 use rusqlite::{params, Transaction};
@@ -31,15 +32,18 @@ pub(super) fn refresh_and_search(
     total: i64,
     cluster: &ClusterConfig,
     config: &FeatureConfig,
+    timer: &mut StageTimer,
 ) -> store::Sql<Searched> {
     let stale: BTreeMap<i64, Vec<i64>> =
         take_stale(tx, total, REWEIGH_BUDGET.max(added.len()))?.into_iter().collect();
     let refreshed: Vec<i64> = added.iter().chain(stale.keys()).copied().collect();
     let event_bands = workspace.ensure(tx, &refreshed, config)?;
+    timer.stage("index add: features and band keys");
     // Band keys of the new articles, and of re-weighed ones whose event-view keys moved, then the candidate
     // search over the stored buckets (the batch included). A re-weighed article's copy view does not depend on
     // weights: its copy keys stay, and so do the candidates they found.
     let mut keys_of: BTreeMap<i64, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    let mut band_rows: Vec<(i64, i64)> = Vec::new();
     for &seq in &refreshed {
         let event = &event_bands[&seq];
         let event_keys: Vec<i64> = if event.iter().any(|&h| h != 0) {
@@ -59,7 +63,7 @@ pub(super) fn refresh_and_search(
                 let gone: Vec<i64> = old_event.iter().copied().filter(|k| !event_keys.contains(k)).collect();
                 let fresh: Vec<i64> = event_keys.iter().copied().filter(|k| !old_event.contains(k)).collect();
                 store::delete_bands(tx, seq, &gone)?;
-                store::insert_bands(tx, seq, &fresh)?;
+                band_rows.extend(fresh.iter().map(|&key| (key, seq)));
                 (event_keys.iter().chain(&old_copy).copied().collect::<Vec<i64>>(), Vec::new())
             }
             None => {
@@ -70,7 +74,7 @@ pub(super) fn refresh_and_search(
                     Vec::new()
                 };
                 let all: Vec<i64> = event_keys.iter().chain(&copy_keys).copied().collect();
-                store::insert_bands(tx, seq, &all)?;
+                band_rows.extend(all.iter().map(|&key| (key, seq)));
                 (all, copy_keys)
             }
         };
@@ -78,36 +82,58 @@ pub(super) fn refresh_and_search(
             .execute(params![seq, codec::encode_keys(&all), total])?;
         keys_of.insert(seq, (event_keys, copy_keys));
     }
+    // The batch's own rows are searched in memory and written after the search: the stored buckets then hold
+    // only what earlier batches wrote, and a first batch reads none of its own rows back.
+    band_rows.sort_unstable();
+    let mut batch_buckets: HashMap<i64, (usize, usize)> = HashMap::new();
+    for (i, &(key, _)) in band_rows.iter().enumerate() {
+        batch_buckets.entry(key).or_insert((i, i)).1 = i + 1;
+    }
+    let batch_bucket = |key: i64| -> &[(i64, i64)] {
+        batch_buckets.get(&key).map_or(&[], |&(start, end)| &band_rows[start..end])
+    };
     let mut pairing = PairingCache::default();
     let mut pairs: BTreeSet<(i64, i64)> = BTreeSet::new();
-    for (&seq, (event_keys, copy_keys)) in &keys_of {
-        let (day, script) = pairing.get(tx, seq)?;
-        for keys in [event_keys, copy_keys] {
-            let mut collisions: HashMap<i64, u32> = HashMap::new();
-            for &key in keys {
-                for other in store::bucket(tx, key)? {
-                    if other != seq {
-                        *collisions.entry(other).or_default() += 1;
+    let searched: Vec<(&i64, &(Vec<i64>, Vec<i64>))> = keys_of.iter().collect();
+    // Buckets are read a chunk of articles at a time, which bounds the memory of a large first batch.
+    for chunk in searched.chunks(BUCKET_CHUNK) {
+        let buckets = store::buckets(
+            tx,
+            chunk.iter().flat_map(|(_, (event, copy))| event.iter().chain(copy).copied()),
+        )?;
+        for &(&seq, (event_keys, copy_keys)) in chunk {
+            let (day, script) = pairing.get(tx, seq)?;
+            for keys in [event_keys, copy_keys] {
+                let mut collisions: HashMap<i64, u32> = HashMap::new();
+                for &key in keys {
+                    let stored = buckets.get(&key).into_iter().flatten().copied();
+                    for other in stored.chain(batch_bucket(key).iter().map(|&(_, seq)| seq)) {
+                        if other != seq {
+                            *collisions.entry(other).or_default() += 1;
+                        }
                     }
                 }
-            }
-            let mut counted: Vec<(u32, i64)> = Vec::with_capacity(collisions.len());
-            for (other, count) in collisions {
-                let (other_day, other_script) = pairing.get(tx, other)?;
-                let dates_allow = match (cluster.window_days, day, other_day) {
-                    (Some(window), Some(lhs), Some(rhs)) => lhs.abs_diff(rhs) <= window,
-                    _ => true,
-                };
-                if dates_allow && (script == other_script || script == 0 || other_script == 0) {
-                    counted.push((count, other));
+                let mut counted: Vec<(u32, i64)> = Vec::with_capacity(collisions.len());
+                for (other, count) in collisions {
+                    let (other_day, other_script) = pairing.get(tx, other)?;
+                    let dates_allow = match (cluster.window_days, day, other_day) {
+                        (Some(window), Some(lhs), Some(rhs)) => lhs.abs_diff(rhs) <= window,
+                        _ => true,
+                    };
+                    if dates_allow && (script == other_script || script == 0 || other_script == 0) {
+                        counted.push((count, other));
+                    }
                 }
-            }
-            counted.sort_unstable_by(|lhs, rhs| rhs.0.cmp(&lhs.0).then(lhs.1.cmp(&rhs.1)));
-            for (_, other) in counted.into_iter().take(MAX_CANDIDATES_PER_ARTICLE) {
-                pairs.insert((seq.min(other), seq.max(other)));
+                counted.sort_unstable_by(|lhs, rhs| rhs.0.cmp(&lhs.0).then(lhs.1.cmp(&rhs.1)));
+                for (_, other) in counted.into_iter().take(MAX_CANDIDATES_PER_ARTICLE) {
+                    pairs.insert((seq.min(other), seq.max(other)));
+                }
             }
         }
     }
+    timer.stage("index add: buckets searched");
+    store::insert_band_rows(tx, band_rows)?;
+    timer.stage("index add: band keys stored");
     let new: HashSet<i64> = refreshed.iter().copied().collect();
     let mut compared: HashSet<(i64, i64)> = pairs.iter().copied().collect();
     let first: Vec<(i64, i64)> = pairs.into_iter().collect();
@@ -137,8 +163,10 @@ pub(super) fn refresh_and_search(
             }
         }
     }
+    timer.stage("index add: candidates verified");
     two_hop.sort_unstable();
     let more_edges = verify_and_store(tx, workspace, &two_hop, cluster, config, &mut touched)?;
+    timer.stage("index add: two-hop pairs verified");
     Ok(Searched {
         reweighed: stale.len(),
         compared: compared.len(),
@@ -146,6 +174,10 @@ pub(super) fn refresh_and_search(
         touched,
     })
 }
+
+/// Articles whose buckets are held in memory at once during the search: 20,000 articles' 160 keys. Set, not
+/// tuned: a few hundred MB at most for buckets of a few articles each.
+const BUCKET_CHUNK: usize = 20_000;
 
 /// How much the index must have grown since an article's weights and event-view band keys were computed before
 /// they are computed again, with its candidates searched and its story linked again: weights computed on a

@@ -5,7 +5,7 @@ mod observer;
 mod passes;
 mod result;
 mod spill;
-mod timer;
+pub(crate) mod timer;
 
 pub use observer::Observer;
 pub use result::{Clustering, Level, Summary};

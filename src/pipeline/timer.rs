@@ -3,14 +3,14 @@
 use super::observer::Observer;
 
 /// Wall time per pipeline stage on stderr when `STORYDIFF_TIMINGS` is set (for docs/PERFORMANCE.md).
-pub(super) struct StageTimer<'o> {
+pub(crate) struct StageTimer<'o> {
     enabled: bool,
     last: std::time::Instant,
     observer: Option<&'o dyn Observer>,
 }
 
 impl<'o> StageTimer<'o> {
-    pub(super) fn start(observer: Option<&'o dyn Observer>) -> Self {
+    pub(crate) fn start(observer: Option<&'o dyn Observer>) -> Self {
         StageTimer {
             enabled: std::env::var_os("STORYDIFF_TIMINGS").is_some(),
             last: std::time::Instant::now(),
@@ -19,13 +19,13 @@ impl<'o> StageTimer<'o> {
     }
 
     /// Tells the observer a stage begins.
-    pub(super) fn begin(&self, name: &str) {
+    pub(crate) fn begin(&self, name: &str) {
         if let Some(observer) = self.observer {
             observer.stage(name);
         }
     }
 
-    pub(super) fn stage(&mut self, name: &str) {
+    pub(crate) fn stage(&mut self, name: &str) {
         if self.enabled {
             eprintln!(
                 "storydiff: timing: {name}: {:.3} s (resident {}, peak so far {})",
