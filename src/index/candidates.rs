@@ -12,6 +12,9 @@ use rayon::prelude::*;
 use rusqlite::{params, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+/// An article's band keys to search: event view, copy view.
+type ViewKeys = (Vec<i64>, Vec<i64>);
+
 /// What a batch's search found.
 pub(super) struct Searched {
     pub reweighed: usize,
@@ -42,7 +45,7 @@ pub(super) fn refresh_and_search(
     // Band keys of the new articles, and of re-weighed ones whose event-view keys moved, then the candidate
     // search over the stored buckets (the batch included). A re-weighed article's copy view does not depend on
     // weights: its copy keys stay, and so do the candidates they found.
-    let mut keys_of: BTreeMap<i64, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    let mut keys_of: BTreeMap<i64, ViewKeys> = BTreeMap::new();
     let mut band_rows: Vec<(i64, i64)> = Vec::new();
     for &seq in &refreshed {
         let event = &event_bands[&seq];
@@ -94,7 +97,7 @@ pub(super) fn refresh_and_search(
     };
     let mut pairing = PairingCache::default();
     let mut pairs: BTreeSet<(i64, i64)> = BTreeSet::new();
-    let searched: Vec<(&i64, &(Vec<i64>, Vec<i64>))> = keys_of.iter().collect();
+    let searched: Vec<(&i64, &ViewKeys)> = keys_of.iter().collect();
     // Buckets are read a chunk of articles at a time, which bounds the memory of a large first batch.
     for chunk in searched.chunks(BUCKET_CHUNK) {
         let buckets = store::buckets(
