@@ -9,8 +9,8 @@ Answer-key fields are removed first, as scripts/heldout.py does.
 
 Prints, as JSON: B-cubed F1 of the final index against the one-shot `cluster --assignments` of the same
 records, both against gold, the share of articles whose story id changed between consecutive batches (all
-changes, and those not explained by a logged merge or split), the counts of merges and splits, the time of each
-add, and the index's size per article. Needs only the Python standard library and a release build.
+changes, and those not explained by a logged merge or split), the counts of merges and splits, the same for
+storylines (against the one-shot `--level storyline`), the time of each add, and the index's size per article. Needs only the Python standard library and a release build.
 """
 import argparse
 import json
@@ -91,6 +91,8 @@ def main():
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     previous = {}
     changed = unexplained = 0
+    previous_lines = {}
+    lines_changed = lines_unexplained = 0
     seconds = []
     log_seen = 0
     for k, (day, batch) in enumerate(batches):
@@ -106,13 +108,19 @@ def main():
         seconds.append(time.perf_counter() - start)
         os.remove(path)
         now = read_assignments_from(args.binary, db, work)
+        lines_now = read_assignments_from(args.binary, db, work, "storyline")
         log = [json.loads(l) for l in subprocess.run(
             [args.binary, "index", "log", "--db", db, "--json"], check=True, capture_output=True, text=True
         ).stdout.splitlines()]
         fresh, log_seen = log[log_seen:], len(log)
         # Ids a logged merge or split of this batch accounts for: (old id, new id) pairs.
         explained = set()
+        lines_explained = set()
         for entry in fresh:
+            if entry["kind"] == "storyline merge":
+                lines_explained.add((entry["other"], entry["story"]))
+            if entry["kind"] == "storyline split":
+                lines_explained.add((entry["story"], entry["other"]))
             if entry["kind"] == "merge":
                 explained.add((entry["other"], entry["story"]))
             if entry["kind"] == "split":
@@ -123,12 +131,25 @@ def main():
                 changed += 1
                 if (old, label) not in explained:
                     unexplained += 1
+        for doc, label in lines_now.items():
+            old = previous_lines.get(doc)
+            if old is not None and old != label:
+                lines_changed += 1
+                # Moved with its story (a logged merge or split of stories), or by a logged storyline event.
+                moved = previous.get(doc) is not None and previous.get(doc) != now.get(doc)
+                if (old, label) not in lines_explained and not moved:
+                    lines_unexplained += 1
         previous = now
+        previous_lines = lines_now
     final = previous
     oneshot_path = os.path.join(work, "oneshot.tsv")
     subprocess.run([args.binary, "cluster", whole, "--assignments", oneshot_path, "--quiet"], check=True,
                    stdout=subprocess.DEVNULL)
     oneshot = read_assignments(oneshot_path)
+    oneshot_lines_path = os.path.join(work, "oneshot-storylines.tsv")
+    subprocess.run([args.binary, "cluster", whole, "--assignments", oneshot_lines_path, "--level", "storyline",
+                    "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    oneshot_lines = read_assignments(oneshot_lines_path)
     gold = read_assignments(args.gold)
     log = [json.loads(l) for l in subprocess.run(
         [args.binary, "index", "log", "--db", db, "--json"], check=True, capture_output=True, text=True
@@ -145,6 +166,11 @@ def main():
         "share_changed": round(changed / max(1, len(final)), 4),
         "merges": sum(1 for e in log if e["kind"] == "merge"),
         "splits": sum(1 for e in log if e["kind"] == "split"),
+        "storylines_f1_index_vs_oneshot": bcubed(oneshot_lines, previous_lines),
+        "articles_whose_storyline_id_changed": lines_changed,
+        "storyline_changed_without_logged_merge_or_split": lines_unexplained,
+        "storyline_merges": sum(1 for e in log if e["kind"] == "storyline merge"),
+        "storyline_splits": sum(1 for e in log if e["kind"] == "storyline split"),
         "add_seconds_total": round(sum(seconds), 2),
         "add_seconds_max": round(max(seconds), 3),
         "bytes_per_article": round(size / max(1, len(final))),
@@ -152,10 +178,10 @@ def main():
     print(json.dumps(result))
 
 
-def read_assignments_from(binary, db, work):
-    path = os.path.join(work, "index.tsv")
+def read_assignments_from(binary, db, work, level="story"):
+    path = os.path.join(work, f"index-{level}.tsv")
     with open(path, "w", encoding="utf-8") as out:
-        subprocess.run([binary, "index", "assignments", "--db", db], check=True, stdout=out)
+        subprocess.run([binary, "index", "assignments", "--db", db, "--level", level], check=True, stdout=out)
     return read_assignments(path)
 
 

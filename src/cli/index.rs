@@ -23,7 +23,7 @@ pub enum IndexCommand {
     /// List the stories new or changed since a time of adding, newest first.
     Stories(StoriesArgs),
     /// Print `doc_id<TAB>story_id` for every article of the index, as `cluster --assignments` writes it.
-    Assignments(DbArgs),
+    Assignments(AssignmentsArgs),
     /// Print the index's log: stories started, grown, merged and split, and articles corrected or removed.
     Log(LogArgs),
 }
@@ -33,6 +33,15 @@ pub struct DbArgs {
     /// The index file (SQLite).
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignmentsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// What to print for each article: its story id, or its storyline id (`L12`).
+    #[arg(long, value_enum, default_value_t = crate::pipeline::Level::Story)]
+    pub level: crate::pipeline::Level,
 }
 
 /// How a command that changes the index records and waits.
@@ -123,8 +132,8 @@ pub fn run(args: &IndexArgs, out: &mut dyn Write) -> Result<u8> {
         IndexCommand::Remove(args) => remove(args, out),
         IndexCommand::Stories(args) => stories(args, out),
         IndexCommand::Assignments(args) => {
-            let index = Index::open(&args.db)?;
-            index.write_assignments(out)??;
+            let index = Index::open(&args.db.db)?;
+            index.write_assignments(args.level == crate::pipeline::Level::Storyline, out)??;
             Ok(crate::exit::OK)
         }
         IndexCommand::Log(args) => log(args, out),

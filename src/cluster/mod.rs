@@ -8,8 +8,9 @@ mod storyline;
 pub use linkage::average_linkage;
 pub use order::{date_range, dated_first, order_stories, Story};
 pub use storyline::{
-    link_storylines, name_profile, score_pair, NameProfile, PairScore, StoryLink, Storyline, StorylineConfig,
-    Storylines, DEFAULT_STORYLINE_THRESHOLD, DEFAULT_STORYLINE_WINDOW_DAYS, MIN_SHARED_NAMES,
+    link_storylines, name_profile, order_storylines, profile_of, score_pair, NameProfile, PairScore,
+    StoryLink, Storyline, StorylineConfig, Storylines, DEFAULT_STORYLINE_THRESHOLD,
+    DEFAULT_STORYLINE_WINDOW_DAYS, MAX_STORIES_PER_NAME, MIN_SHARED_NAMES,
 };
 
 use crate::features::{cosine, estimated_containment, shared_terms, ArticleFeatures};

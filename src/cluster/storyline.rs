@@ -121,26 +121,31 @@ const PROFILE_TERMS: usize = 256;
 
 /// The profile of one story.
 pub fn name_profile(story: &Story, features: &[ArticleFeatures], names: &NameTerms) -> NameProfile {
-    let mut profile = names_only(story, features, names);
-    profile.terms = summed_terms(story, features, |_| true, PROFILE_TERMS);
+    let members: Vec<&ArticleFeatures> = story.members.iter().map(|&m| &features[m as usize]).collect();
+    profile_of(&members, names)
+}
+
+/// The profile of the story made of `members` (the index keeps stories by their own ids, not as [`Story`]).
+pub fn profile_of(members: &[&ArticleFeatures], names: &NameTerms) -> NameProfile {
+    let mut profile = names_only(members, names);
+    profile.terms = summed_terms(members, |_| true, PROFILE_TERMS);
     profile
 }
 
 /// A story's weights of the terms `keep` accepts, summed over its articles, the top `limit`, L2-normalised,
 /// sorted by key.
 fn summed_terms(
-    story: &Story,
-    features: &[ArticleFeatures],
+    members: &[&ArticleFeatures],
     keep: impl Fn(TermKey) -> bool,
     limit: usize,
 ) -> Vec<(TermKey, f32)> {
     // Most stories of a large corpus are one article, whose vector is already what the sum would be.
-    let all: Vec<(TermKey, f32)> = match story.members[..] {
-        [only] => features[only as usize].vector.iter().filter(|&(key, _)| keep(key)).collect(),
+    let all: Vec<(TermKey, f32)> = match members {
+        [only] => only.vector.iter().filter(|&(key, _)| keep(key)).collect(),
         _ => {
             let mut sums: HashMap<TermKey, f32> = HashMap::new();
-            for &m in &story.members {
-                for (key, weight) in features[m as usize].vector.iter().filter(|&(key, _)| keep(key)) {
+            for member in members {
+                for (key, weight) in member.vector.iter().filter(|&(key, _)| keep(key)) {
                     *sums.entry(key).or_insert(0.0) += weight;
                 }
             }
@@ -151,9 +156,9 @@ fn summed_terms(
 }
 
 /// The profile without its terms: what proposing pairs needs. The terms are summed only for stories in a pair.
-fn names_only(story: &Story, features: &[ArticleFeatures], names: &NameTerms) -> NameProfile {
-    let named = summed_terms(story, features, |key| names.contains(&key), PROFILE_NAMES);
-    let range = date_range(story.members.iter().filter_map(|&m| features[m as usize].date));
+fn names_only(members: &[&ArticleFeatures], names: &NameTerms) -> NameProfile {
+    let named = summed_terms(members, |key| names.contains(&key), PROFILE_NAMES);
+    let range = date_range(members.iter().filter_map(|m| m.date));
     let (first, last) = (range.map(|r| r.0), range.map(|r| r.1));
     NameProfile { names: named, terms: Vec::new(), first, last }
 }
@@ -244,14 +249,18 @@ pub fn link_storylines(
     names: &NameTerms,
     config: &StorylineConfig,
 ) -> Storylines {
-    let mut profiles: Vec<NameProfile> = stories.par_iter().map(|s| names_only(s, features, names)).collect();
+    let members_of = |story: &Story| -> Vec<&ArticleFeatures> {
+        story.members.iter().map(|&m| &features[m as usize]).collect()
+    };
+    let mut profiles: Vec<NameProfile> =
+        stories.par_iter().map(|s| names_only(&members_of(s), names)).collect();
     let candidates = candidate_pairs(&profiles, config);
     let mut paired: Vec<usize> = candidates.iter().flat_map(|&(lhs, rhs)| [lhs, rhs]).collect();
     paired.sort_unstable();
     paired.dedup();
     let terms: Vec<(usize, Vec<(TermKey, f32)>)> = paired
         .into_par_iter()
-        .map(|s| (s, summed_terms(&stories[s], features, |_| true, PROFILE_TERMS)))
+        .map(|s| (s, summed_terms(&members_of(&stories[s]), |_| true, PROFILE_TERMS)))
         .collect();
     for (story, terms) in terms {
         profiles[story].terms = terms;
@@ -325,7 +334,7 @@ fn candidate_pairs(profiles: &[NameProfile], config: &StorylineConfig) -> Vec<(u
 
 /// Groups stories by label: storylines of several stories first (most articles, then earliest day, then first
 /// story), then single stories in story order; the stories of each by first day.
-fn order_storylines(stories: &[Story], profiles: &[NameProfile], labels: &[u32]) -> Vec<Storyline> {
+pub fn order_storylines(stories: &[Story], profiles: &[NameProfile], labels: &[u32]) -> Vec<Storyline> {
     let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
     for (story, &label) in labels.iter().enumerate() {
         groups.entry(label).or_default().push(story);

@@ -3,7 +3,7 @@
 use super::relink::{finish, log_retired, relink};
 use super::store;
 use super::workspace::Workspace;
-use super::{candidates, codec, Index, IndexError};
+use super::{candidates, codec, storylines, Index, IndexError};
 use crate::article::Article;
 use crate::features::ReadArticle;
 use crate::ingest::Ingested;
@@ -48,6 +48,8 @@ pub struct AddAccount {
     pub grown_stories: usize,
     pub merges: usize,
     pub splits: usize,
+    pub storyline_merges: usize,
+    pub storyline_splits: usize,
     pub candidate_pairs: usize,
     pub edges: usize,
     /// The index after the batch: current articles, stories of two or more, singletons.
@@ -85,6 +87,12 @@ impl AddAccount {
             self.stories_in_index,
             self.singletons_in_index
         ));
+        if self.storyline_merges > 0 || self.storyline_splits > 0 {
+            line.push_str(&format!(
+                "; storylines: {} merges, {} splits",
+                self.storyline_merges, self.storyline_splits
+            ));
+        }
         line
     }
 }
@@ -165,6 +173,8 @@ fn retire(
     seeds.extend(store::delete_edges_of(tx, seq)?);
     let counts = codec::decode_counts(&counts).unwrap_or_default();
     store::count_terms(tx, &counts, -1)?;
+    let read = ReadArticle::read(&store::stored_article(tx, seq)?);
+    store::count_names(tx, std::iter::once(&read), -1)?;
     if let Some(story) = story {
         seeds.extend(store::members(tx, story)?);
     }
@@ -297,6 +307,7 @@ fn add_in(
         }
     }
     largest = largest.max(store::count_many_terms(tx, read.iter().map(|r| &r.counts), 1)?);
+    store::count_names(tx, read.iter(), 1)?;
     // A correction is counted as one, not as an article added too.
     account.added = added.len() - account.corrections;
     store::set_meta(tx, "idf_reference", &largest.to_string())?;
@@ -311,10 +322,12 @@ fn add_in(
     account.candidate_pairs = searched.compared;
     account.edges = searched.edges;
     seeds.extend(searched.touched);
-    let events = relink(tx, &mut workspace, &seeds, &cluster, &config, batch)?;
+    let relinked = relink(tx, &mut workspace, &seeds, &cluster, &config, batch)?;
     timer.stage("index add: stories linked again");
+    let lines = storylines::relink_storylines(tx, &mut workspace, &relinked, &config, batch)?;
+    timer.stage("index add: storylines linked again");
     log_retired(tx, batch, &retired)?;
-    let account = finish(tx, batch, account, &events);
+    let account = finish(tx, batch, account, &relinked.events, &lines);
     timer.stage("index add: logged");
     account
 }
@@ -351,7 +364,9 @@ fn remove_in(
     }
     let reference = store::meta(tx, "idf_reference")?.and_then(|v| v.parse().ok()).unwrap_or(1usize);
     let mut workspace = Workspace::new(reference);
-    let events = relink(tx, &mut workspace, &seeds, &settings.cluster(), &settings.features(), batch)?;
+    let config = settings.features();
+    let relinked = relink(tx, &mut workspace, &seeds, &settings.cluster(), &config, batch)?;
+    let lines = storylines::relink_storylines(tx, &mut workspace, &relinked, &config, batch)?;
     log_retired(tx, batch, &retired)?;
-    finish(tx, batch, account, &events)
+    finish(tx, batch, account, &relinked.events, &lines)
 }

@@ -98,12 +98,26 @@ pub(super) fn refresh_and_search(
     let mut pairing = PairingCache::default();
     let mut pairs: BTreeSet<(i64, i64)> = BTreeSet::new();
     let searched: Vec<(&i64, &ViewKeys)> = keys_of.iter().collect();
-    // Buckets are read a chunk of articles at a time, which bounds the memory of a large first batch.
+    let keys_of_chunk = |chunk: &[(&i64, &ViewKeys)]| -> BTreeSet<i64> {
+        chunk.iter().flat_map(|(_, (event, copy))| event.iter().chain(copy).copied()).collect()
+    };
+    // A batch with keys enough to read most of the stored buckets reads them in one pass; a smaller one looks
+    // its keys up a chunk of articles at a time, which bounds the memory those lookups hold.
+    let all_keys = keys_of_chunk(&searched);
+    let scanned = if store::scan_pays(tx, all_keys.len())? {
+        Some(store::scan_buckets(tx, &all_keys.into_iter().collect())?)
+    } else {
+        None
+    };
     for chunk in searched.chunks(BUCKET_CHUNK) {
-        let buckets = store::buckets(
-            tx,
-            chunk.iter().flat_map(|(_, (event, copy))| event.iter().chain(copy).copied()),
-        )?;
+        let looked_up;
+        let buckets = match &scanned {
+            Some(all) => all,
+            None => {
+                looked_up = store::look_up_buckets(tx, keys_of_chunk(chunk))?;
+                &looked_up
+            }
+        };
         for &(&seq, (event_keys, copy_keys)) in chunk {
             let (day, script) = pairing.get(tx, seq)?;
             for keys in [event_keys, copy_keys] {

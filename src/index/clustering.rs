@@ -2,8 +2,11 @@
 //! files are gone: its articles whole, features weighed again, its stored edges verified again, its stories
 //! under the index's ids.
 
-use super::{story_name, Index, IndexError};
-use crate::cluster::{link_storylines, order_stories, verify_pair, StoryGraph, StorylineConfig, Verdict};
+use super::{story_name, storyline_name, Index, IndexError};
+use crate::cluster::{
+    date_range, link_storylines, order_stories, order_storylines, verify_pair, NameProfile, StoryGraph,
+    StoryLink, StorylineConfig, Storylines, Verdict,
+};
 use crate::features::{self, ArticleFeatures, NameTerms, ReadArticle};
 use crate::ingest::Ingested;
 use crate::pipeline::{Clustering, Summary};
@@ -11,8 +14,9 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 impl Index {
-    /// The whole index as a clustering: every current article with its body, its story as the index has it.
-    /// Storylines are linked afresh over the index's stories (their ids are not kept between runs).
+    /// The whole index as a clustering: every current article with its body, its story and storyline as the
+    /// index has them (an index migrated from schema 1 links its storylines afresh until its next add, with
+    /// `storyline`'s settings).
     pub fn clustering(&self, storyline: &StorylineConfig) -> Result<Clustering, IndexError> {
         let stored = self.articles()?;
         let seqs = self.current_seqs()?;
@@ -68,7 +72,12 @@ impl Index {
                 story_of[m as usize] = index;
             }
         }
-        let storylines = link_storylines(&stories, &features, &names, storyline);
+        let due = self.meta("storylines_due")?.as_deref() == Some("1");
+        let storylines = if due {
+            link_storylines(&stories, &features, &names, storyline)
+        } else {
+            self.stored_storylines(&stories, &features, &story_ids)?
+        };
         let multi: Vec<&crate::cluster::Story> = stories.iter().filter(|s| s.members.len() > 1).collect();
         let duplicates: usize = articles.iter().map(|a| a.duplicate_ids.len()).sum();
         let summary = Summary {
@@ -98,6 +107,91 @@ impl Index {
             storylines,
             summary,
         })
+    }
+
+    /// The storylines the index holds over `stories` (as ordered for the clustering), under their stored ids,
+    /// with the stored scored pairs.
+    fn stored_storylines(
+        &self,
+        stories: &[crate::cluster::Story],
+        features: &[ArticleFeatures],
+        story_ids: &[i64],
+    ) -> Result<Storylines, IndexError> {
+        let index_of: HashMap<i64, usize> =
+            stories.iter().enumerate().map(|(i, s)| (story_ids[s.members[0] as usize], i)).collect();
+        let mut select = self
+            .connection
+            .prepare("SELECT story, storyline FROM story_profiles")
+            .map_err(|e| self.sqlite(e))?;
+        let rows: Vec<(i64, i64)> = select
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sqlite(e))?;
+        let mut line_of: Vec<Option<i64>> = vec![None; stories.len()];
+        for (story, line) in rows {
+            if let Some(&i) = index_of.get(&story) {
+                line_of[i] = Some(line);
+            }
+        }
+        if let Some(i) = line_of.iter().position(Option::is_none) {
+            return Err(IndexError::Damaged {
+                path: self.name(),
+                what: format!("{} has no storyline", stories[i].id),
+            });
+        }
+        let line_of: Vec<i64> = line_of.into_iter().flatten().collect();
+        let labels: Vec<u32> = line_of.iter().map(|&l| l as u32).collect();
+        let profiles: Vec<NameProfile> = stories
+            .iter()
+            .map(|s| {
+                let range = date_range(s.members.iter().filter_map(|&m| features[m as usize].date));
+                NameProfile { first: range.map(|r| r.0), last: range.map(|r| r.1), ..NameProfile::default() }
+            })
+            .collect();
+        let mut storylines = order_storylines(stories, &profiles, &labels);
+        let mut storyline_of = vec![0usize; stories.len()];
+        for (n, line) in storylines.iter_mut().enumerate() {
+            line.id = storyline_name(line_of[line.stories[0]]);
+            for &s in &line.stories {
+                storyline_of[s] = n;
+            }
+        }
+        let mut select = self
+            .connection
+            .prepare("SELECT lhs, rhs, score, names, terms, shared, gap FROM storyline_links")
+            .map_err(|e| self.sqlite(e))?;
+        type Row = (i64, i64, f64, f64, f64, Vec<u8>, Option<i64>);
+        let rows: Vec<Row> = select
+            .query_map([], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.sqlite(e))?;
+        let mut links: Vec<StoryLink> = rows
+            .into_iter()
+            .filter_map(|(lhs, rhs, score, names, terms, shared, gap)| {
+                let (a, b) = (*index_of.get(&lhs)?, *index_of.get(&rhs)?);
+                Some(StoryLink {
+                    lhs: a.min(b),
+                    rhs: a.max(b),
+                    score: score as f32,
+                    names: names as f32,
+                    terms: terms as f32,
+                    shared_names: super::codec::decode_terms(&shared),
+                    gap_days: gap,
+                })
+            })
+            .collect();
+        links.sort_by_key(|l| (l.lhs, l.rhs));
+        Ok(Storylines { storylines, storyline_of, links })
     }
 
     /// seq -> doc id of every current article.

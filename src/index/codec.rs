@@ -1,7 +1,7 @@
 //! How features and bodies are packed into the index's blobs: little-endian arrays, bodies deflated JSON.
 
 use crate::article::{Article, SourceLocation};
-use crate::features::TermCounts;
+use crate::features::{TermCounts, TermKey};
 use crate::sketch::{CopySignature, COPY_PERMUTATIONS};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -94,6 +94,57 @@ pub fn decode_body(bytes: &[u8], article: &mut Article) -> Result<(), String> {
 /// An xxh3 hash as SQLite's signed 64-bit integer.
 pub fn as_sql(hash: u64) -> i64 {
     hash as i64
+}
+
+/// A story's name profile: names, then terms, each as a u32 length and (u32 key, f32 weight) pairs, then the
+/// first and last day as i32 days from the Common Era (`i32::MIN` when undated); all little-endian.
+pub fn encode_profile(profile: &crate::cluster::NameProfile) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + 8 * (profile.names.len() + profile.terms.len()));
+    for list in [&profile.names, &profile.terms] {
+        out.extend_from_slice(&(list.len() as u32).to_le_bytes());
+        for &(key, weight) in list.iter() {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&weight.to_le_bytes());
+        }
+    }
+    for day in [profile.first, profile.last] {
+        let days = day.map_or(i32::MIN, |d| chrono::Datelike::num_days_from_ce(&d));
+        out.extend_from_slice(&days.to_le_bytes());
+    }
+    out
+}
+
+pub fn decode_profile(bytes: &[u8]) -> Option<crate::cluster::NameProfile> {
+    let mut at = 0usize;
+    let mut word = || -> Option<[u8; 4]> {
+        let next = bytes.get(at..at + 4)?.try_into().ok()?;
+        at += 4;
+        Some(next)
+    };
+    let mut lists: [Vec<(TermKey, f32)>; 2] = [Vec::new(), Vec::new()];
+    for list in &mut lists {
+        let len = u32::from_le_bytes(word()?) as usize;
+        for _ in 0..len {
+            let key = TermKey::from_le_bytes(word()?);
+            list.push((key, f32::from_le_bytes(word()?)));
+        }
+    }
+    let mut day = || -> Option<Option<chrono::NaiveDate>> {
+        let days = i32::from_le_bytes(word()?);
+        Some(if days == i32::MIN { None } else { chrono::NaiveDate::from_num_days_from_ce_opt(days) })
+    };
+    let (first, last) = (day()?, day()?);
+    let [names, terms] = lists;
+    Some(crate::cluster::NameProfile { names, terms, first, last })
+}
+
+/// Term keys as little-endian u32 (a storyline link's shared names).
+pub fn encode_terms(keys: &[TermKey]) -> Vec<u8> {
+    keys.iter().flat_map(|k| k.to_le_bytes()).collect()
+}
+
+pub fn decode_terms(bytes: &[u8]) -> Vec<TermKey> {
+    bytes.chunks_exact(4).map(|c| TermKey::from_le_bytes(c.try_into().expect("4 bytes"))).collect()
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod reconcile;
 mod relink;
 mod schema;
 mod store;
+mod storylines;
 mod workspace;
 
 pub use add::{AddAccount, AddOptions};
@@ -23,7 +24,7 @@ pub use schema::{SchemaError, SCHEMA_VERSION};
 
 use crate::cluster::ClusterConfig;
 use crate::features::FeatureConfig;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -207,6 +208,13 @@ impl Index {
     fn sqlite(&self, source: rusqlite::Error) -> IndexError {
         busy(&self.name(), self.wait, source)
     }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, IndexError> {
+        self.connection
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+            .optional()
+            .map_err(|e| self.sqlite(e))
+    }
 }
 
 /// An SQLite error, told as waiting for another writer when that is what it is.
@@ -222,6 +230,11 @@ fn busy(path: &str, wait: Duration, source: rusqlite::Error) -> IndexError {
 /// A story id as printed: `S` and its number, as `cluster` prints them.
 pub fn story_name(id: i64) -> String {
     format!("S{id}")
+}
+
+/// The name of storyline id `id`: `L12`.
+pub fn storyline_name(id: i64) -> String {
+    format!("L{id}")
 }
 
 /// Now, as the index records times: UTC, to the second, `YYYY-MM-DDTHH:MM:SSZ`.

@@ -1,6 +1,6 @@
 //! Reading the index: stories changed since a time, assignments, the log, and articles back whole.
 
-use super::{codec, story_name, Index, IndexError};
+use super::{codec, story_name, storyline_name, Index, IndexError};
 use crate::article::{Article, SourceLocation};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
@@ -46,6 +46,10 @@ impl std::fmt::Display for LogEntry {
                 format!("merge  {} <- {other} (now resolves to {})", self.story, self.story)
             }
             ("split", Some(other)) => format!("split  {} -> {other}", self.story),
+            ("storyline merge", Some(other)) => {
+                format!("storyline merge  {} <- {other} (now resolves to {})", self.story, self.story)
+            }
+            ("storyline split", Some(other)) => format!("storyline split  {} -> {other}", self.story),
             (kind, _) => format!("{kind:<6} {}", self.story),
         };
         let score = self.score.map(|s| format!(" score {s:.3}")).unwrap_or_default();
@@ -155,14 +159,30 @@ impl Index {
 
     /// `doc_id<TAB>story_id` for every article, merged duplicates after their article, by id: the layout of
     /// `cluster --assignments`.
-    pub fn write_assignments(&self, out: &mut dyn Write) -> Result<io::Result<()>, IndexError> {
+    pub fn write_assignments(
+        &self,
+        storylines: bool,
+        out: &mut dyn Write,
+    ) -> Result<io::Result<()>, IndexError> {
+        if storylines && self.meta("storylines_due")?.as_deref() == Some("1") {
+            return Err(IndexError::Damaged {
+                path: self.name(),
+                what: "its storylines are linked at its next add (the index was made by an older storydiff)"
+                    .into(),
+            });
+        }
+        let (group, name): (&str, fn(i64) -> String) = if storylines {
+            ("(SELECT p.storyline FROM story_profiles p WHERE p.story = a.story)", storyline_name)
+        } else {
+            ("a.story", story_name)
+        };
         let mut select = self
             .connection
-            .prepare(
-                "SELECT a.doc_id, a.story, (SELECT json_group_array(doc_id) FROM \
+            .prepare(&format!(
+                "SELECT a.doc_id, {group}, (SELECT json_group_array(doc_id) FROM \
                     (SELECT doc_id FROM duplicates d WHERE d.article = a.seq ORDER BY doc_id)) \
-                 FROM articles a WHERE a.current = 1 ORDER BY a.doc_id",
-            )
+                 FROM articles a WHERE a.current = 1 ORDER BY a.doc_id"
+            ))
             .map_err(|e| self.read_error(e))?;
         let mut rows = select.query([]).map_err(|e| self.read_error(e))?;
         while let Some(row) = rows.next().map_err(|e| self.read_error(e))? {
@@ -176,9 +196,7 @@ impl Index {
             })?;
             let duplicates: Vec<String> = serde_json::from_str(&duplicates).unwrap_or_default();
             for id in std::iter::once(&doc_id).chain(&duplicates) {
-                if let Err(e) =
-                    writeln!(out, "{}\t{}", id.replace(['\t', '\n', '\r'], " "), story_name(story))
-                {
+                if let Err(e) = writeln!(out, "{}\t{}", id.replace(['\t', '\n', '\r'], " "), name(story)) {
                     return Ok(Err(e));
                 }
             }
@@ -198,12 +216,14 @@ impl Index {
         let rows = select
             .query_map([since.unwrap_or("")], |row| {
                 let articles: String = row.get(5)?;
+                let kind: String = row.get(2)?;
+                let name = if kind.starts_with("storyline") { storyline_name } else { story_name };
                 Ok(LogEntry {
                     at: row.get(0)?,
                     batch: row.get(1)?,
-                    kind: row.get(2)?,
-                    story: story_name(row.get(3)?),
-                    other: row.get::<_, Option<i64>>(4)?.map(story_name),
+                    kind,
+                    story: name(row.get(3)?),
+                    other: row.get::<_, Option<i64>>(4)?.map(name),
                     articles: serde_json::from_str(&articles).unwrap_or_default(),
                     score: row.get(6)?,
                 })

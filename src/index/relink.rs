@@ -4,6 +4,7 @@
 use super::add::{AddAccount, Retired};
 use super::reconcile::{reconcile, StoryEvent};
 use super::store;
+use super::storylines::StorylineEvent;
 use super::workspace::Workspace;
 use crate::cluster::{average_linkage, ClusterConfig};
 use crate::features::FeatureConfig;
@@ -11,9 +12,16 @@ use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+/// What linking the stories again left: the events, every story of the articles it looked at with its
+/// members, and the stories it left without an article (merged into another, or emptied).
+pub(super) struct Relinked {
+    pub events: Vec<StoryEvent>,
+    pub stories: BTreeMap<i64, BTreeSet<i64>>,
+    pub gone: BTreeSet<i64>,
+}
+
 /// Re-links the stories around `seeds`: every edge among them weighed again with today's frequencies, average
-/// linkage over them, and the result reconciled with the stories they had. Returns the events, with article
-/// doc ids.
+/// linkage over them, and the result reconciled with the stories they had.
 pub(super) fn relink(
     tx: &Transaction,
     workspace: &mut Workspace,
@@ -21,7 +29,7 @@ pub(super) fn relink(
     cluster: &ClusterConfig,
     config: &FeatureConfig,
     batch: i64,
-) -> store::Sql<Vec<StoryEvent>> {
+) -> store::Sql<Relinked> {
     let mut seeds: Vec<i64> = seeds.to_vec();
     seeds.sort_unstable();
     seeds.dedup();
@@ -96,7 +104,7 @@ pub(super) fn relink(
         }
         Some((sum / (lhs.len() * rhs.len()) as f64) as f32)
     };
-    let mut new_members: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    let mut new_members: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
     for (&seq, &story) in &outcome.story_of {
         new_members.entry(story).or_default().insert(seq);
     }
@@ -147,7 +155,8 @@ pub(super) fn relink(
             .execute(params![story, batch])?;
         }
     }
-    Ok(outcome.events)
+    let gone: BTreeSet<i64> = old_members.keys().filter(|s| !new_members.contains_key(s)).copied().collect();
+    Ok(Relinked { events: outcome.events, stories: new_members, gone })
 }
 
 pub(super) fn log_retired(tx: &Transaction, batch: i64, retired: &[Retired]) -> store::Sql<()> {
@@ -173,6 +182,7 @@ pub(super) fn finish(
     batch: i64,
     mut account: AddAccount,
     events: &[StoryEvent],
+    storyline_events: &[StorylineEvent],
 ) -> store::Sql<AddAccount> {
     let ids = |seqs: &[i64]| -> store::Sql<String> {
         let mut select = tx.prepare_cached("SELECT doc_id FROM articles WHERE seq = ?1")?;
@@ -206,6 +216,21 @@ pub(super) fn finish(
             }
         };
         insert.execute(params![batch, kind, story, other, ids(articles)?, score.map(f64::from)])?;
+    }
+    for event in storyline_events {
+        let (kind, line, other, stories, score) = match event {
+            StorylineEvent::Merge { kept, gone, stories, score } => {
+                account.storyline_merges += 1;
+                ("storyline merge", *kept, *gone, stories, *score)
+            }
+            StorylineEvent::Split { from, new, stories, score } => {
+                account.storyline_splits += 1;
+                ("storyline split", *from, *new, stories, *score)
+            }
+        };
+        let names: Vec<String> = stories.iter().map(|&s| super::story_name(s)).collect();
+        let names = serde_json::to_string(&names).expect("ids serialise");
+        insert.execute(params![batch, kind, line, other, names, score.map(f64::from)])?;
     }
     account.records = account.added
         + account.unchanged

@@ -4,7 +4,7 @@ use rusqlite::Connection;
 
 /// The schema this build writes. A database of a newer version is refused, not misread; older versions are
 /// migrated forward in [`migrate`].
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Version 1. Article seqs are never reused (AUTOINCREMENT), nor story ids (`meta.next_story`).
 const SCHEMA_V1: &str = "
@@ -96,6 +96,46 @@ CREATE INDEX log_batch ON log(batch);
 CREATE TABLE rejected (batch INTEGER NOT NULL, location TEXT NOT NULL, reason TEXT NOT NULL);
 ";
 
+/// Version 2: storylines. A version-1 index is migrated by creating these tables and marking its storylines as
+/// due (`meta.storylines_due`): the next add links every story's storyline (`storylines.rs`).
+const SCHEMA_V2: &str = "
+-- In how many current articles each term is written as a name (capitalised, not opening a sentence) and in
+-- lower case: a term is a name while it is never written in lower case.
+CREATE TABLE name_terms (term INTEGER PRIMARY KEY, named INTEGER NOT NULL, lowercase INTEGER NOT NULL);
+-- Every live story's storyline and name profile: names and terms as (u32 key, f32 weight) little-endian
+-- pairs, each list after its u32 length, then the first and last day (i32 days from the Common Era, or
+-- i32::MIN when undated).
+CREATE TABLE story_profiles (
+    story INTEGER PRIMARY KEY,
+    storyline INTEGER NOT NULL,
+    profile BLOB NOT NULL
+);
+CREATE INDEX story_profiles_storyline ON story_profiles(storyline);
+-- The names of each live story's profile, to find the stories that share them.
+CREATE TABLE story_names (name INTEGER NOT NULL, story INTEGER NOT NULL, PRIMARY KEY (name, story)) WITHOUT ROWID;
+-- Scored pairs of stories, lhs < rhs: the storyline score, its name and term cosines, the shared names
+-- (little-endian u32) and the days between the stories (NULL when either is undated).
+CREATE TABLE storyline_links (
+    lhs INTEGER NOT NULL,
+    rhs INTEGER NOT NULL,
+    score REAL NOT NULL,
+    names REAL NOT NULL,
+    terms REAL NOT NULL,
+    shared BLOB NOT NULL,
+    gap INTEGER,
+    PRIMARY KEY (lhs, rhs)
+) WITHOUT ROWID;
+CREATE INDEX storyline_links_rhs ON storyline_links(rhs, lhs);
+-- Every storyline id ever given, as `stories` for stories; `size` counts its stories.
+CREATE TABLE storylines (
+    id INTEGER PRIMARY KEY,
+    created_batch INTEGER NOT NULL,
+    changed_batch INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    merged_into INTEGER
+);
+";
+
 /// Why a database cannot be used as this build's index.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -124,6 +164,16 @@ pub fn migrate(connection: &mut Connection) -> Result<(), SchemaError> {
     let transaction = connection.transaction()?;
     if version < 1 {
         transaction.execute_batch(SCHEMA_V1)?;
+    }
+    if version < 2 {
+        transaction.execute_batch(SCHEMA_V2)?;
+        if version == 1 {
+            transaction.execute(
+                "INSERT INTO meta (key, value) VALUES ('storylines_due', '1') \
+                 ON CONFLICT(key) DO UPDATE SET value = '1'",
+                [],
+            )?;
+        }
     }
     transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     transaction.commit()?;

@@ -76,6 +76,55 @@ pub fn count_many_terms<'a>(
     Ok(largest)
 }
 
+/// Adds `delta` to the name counts of the terms each article writes as a name and in lower case (for the
+/// storylines' name profiles), summed per term and written in term order as [`count_many_terms`].
+pub fn count_names<'a>(
+    tx: &Transaction,
+    articles: impl Iterator<Item = &'a features::ReadArticle>,
+    delta: i64,
+) -> Sql<()> {
+    let mut change: BTreeMap<TermKey, (i64, i64)> = BTreeMap::new();
+    for read in articles {
+        for &key in &read.names {
+            change.entry(key).or_default().0 += delta;
+        }
+        for &key in &read.lowercase {
+            change.entry(key).or_default().1 += delta;
+        }
+    }
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO name_terms (term, named, lowercase) VALUES (?1, ?2, ?3) \
+         ON CONFLICT(term) DO UPDATE SET named = named + ?2, lowercase = lowercase + ?3",
+    )?;
+    for (key, (named, lowercase)) in change {
+        upsert.execute(params![i64::from(key), named, lowercase])?;
+    }
+    if delta < 0 {
+        tx.prepare_cached("DELETE FROM name_terms WHERE named <= 0 AND lowercase <= 0")?.execute([])?;
+    }
+    Ok(())
+}
+
+/// The stored article `seq` whole (its text, for reading its words again).
+pub fn stored_article(tx: &Transaction, seq: i64) -> Sql<crate::article::Article> {
+    type Row = (String, Option<String>, Option<String>, Option<String>, Option<String>, Vec<u8>);
+    let (doc_id, outlet, title, date, language, body): Row = tx.query_row(
+        "SELECT doc_id, outlet, title, date, language, body FROM articles WHERE seq = ?1",
+        [seq],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
+    )?;
+    let mut article = crate::article::Article::new(
+        doc_id,
+        crate::article::SourceLocation { path: String::new(), record: None },
+    );
+    article.outlet = outlet;
+    article.title = title;
+    article.date = date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+    article.language = language;
+    codec::decode_body(&body, &mut article).map_err(|_| damaged("article body"))?;
+    Ok(article)
+}
+
 /// Document frequencies looked up once per term, kept for the batch.
 #[derive(Default)]
 pub struct Frequencies {
@@ -148,33 +197,39 @@ pub fn features_of(
     (features, bands)
 }
 
-/// The stored articles in each bucket of `keys` (a key with none is absent). Few keys are looked up one by one,
-/// in key order, so the B-tree pages one lookup reads serve the next; as many keys as a quarter of the stored
-/// rows (a first or a large batch) are found by one pass over both tables instead, which reads each page once
-/// where point lookups would read most of them many times. The quarter is set, not tuned: a point lookup costs
-/// a few B-tree pages, a row of a scan a small share of one.
-pub fn buckets(tx: &Transaction, keys: impl Iterator<Item = i64>) -> Sql<HashMap<i64, Vec<i64>>> {
-    let distinct: BTreeSet<i64> = keys.collect();
+/// Whether a batch searching `keys` distinct band keys should read the stored buckets in one pass rather than
+/// look each key up: when they number a quarter of the stored rows or more (a first or a large batch), point
+/// lookups would read most pages many times, where one pass reads each once. The quarter is set, not tuned: a
+/// point lookup costs a few B-tree pages, a row of a pass a small share of one.
+pub fn scan_pays(tx: &Transaction, keys: usize) -> Sql<bool> {
     let stored: i64 = meta(tx, "bands_rows")?.and_then(|v| v.parse().ok()).unwrap_or(0)
         + tx.query_row("SELECT count(*) FROM recent_bands", [], |row| row.get::<_, i64>(0))?;
+    Ok((keys as i64).saturating_mul(4) >= stored)
+}
+
+/// The stored articles in each bucket of `keys`, by one pass over both tables (a key with none is absent).
+pub fn scan_buckets(tx: &Transaction, keys: &HashSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
     let mut found: HashMap<i64, Vec<i64>> = HashMap::new();
-    if (distinct.len() as i64).saturating_mul(4) >= stored {
-        let mut scan = tx.prepare_cached(
-            "SELECT key, article FROM bands UNION ALL SELECT key, article FROM recent_bands",
-        )?;
-        let mut rows = scan.query([])?;
-        while let Some(row) = rows.next()? {
-            let key: i64 = row.get(0)?;
-            if distinct.contains(&key) {
-                found.entry(key).or_default().push(row.get(1)?);
-            }
+    let mut scan =
+        tx.prepare_cached("SELECT key, article FROM bands UNION ALL SELECT key, article FROM recent_bands")?;
+    let mut rows = scan.query([])?;
+    while let Some(row) = rows.next()? {
+        let key: i64 = row.get(0)?;
+        if keys.contains(&key) {
+            found.entry(key).or_default().push(row.get(1)?);
         }
-        return Ok(found);
     }
+    Ok(found)
+}
+
+/// The stored articles in each bucket of `keys`, looked up one by one in key order, so the B-tree pages one
+/// lookup reads serve the next (a key with none is absent).
+pub fn look_up_buckets(tx: &Transaction, keys: BTreeSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
     let mut select = tx.prepare_cached(
         "SELECT article FROM bands WHERE key = ?1 UNION ALL SELECT article FROM recent_bands WHERE key = ?1",
     )?;
-    for key in distinct {
+    let mut found = HashMap::new();
+    for key in keys {
         let members: Vec<i64> = select.query_map([key], |row| row.get(0))?.collect::<Sql<_>>()?;
         if !members.is_empty() {
             found.insert(key, members);
@@ -292,6 +347,21 @@ pub fn closure(tx: &Transaction, seeds: &[i64], threshold: f64) -> Sql<Vec<i64>>
     let mut all: Vec<i64> = seen.into_iter().collect();
     all.sort_unstable();
     Ok(all)
+}
+
+/// The live story a story id stands for now: itself, or where its merges lead; `None` for an unknown id.
+pub fn resolve_story(tx: &Transaction, story: i64) -> Sql<Option<i64>> {
+    let mut current = story;
+    let mut select = tx.prepare_cached("SELECT merged_into FROM stories WHERE id = ?1")?;
+    // Merges only point to ids that were live, so the chain ends; the bound guards a damaged table.
+    for _ in 0..10_000 {
+        match select.query_row([current], |row| row.get::<_, Option<i64>>(0)).optional()? {
+            None => return Ok(None),
+            Some(None) => return Ok(Some(current)),
+            Some(Some(next)) => current = next,
+        }
+    }
+    Ok(None)
 }
 
 /// Day number and pairing script of articles, cached for the batch (for the candidate filter).
