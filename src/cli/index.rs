@@ -257,8 +257,9 @@ fn stories(args: &StoriesArgs, out: &mut dyn Write) -> Result<u8> {
         };
         writeln!(
             out,
-            "{}\t{} articles\t{}\t{}\tchanged {}\t{}",
+            "{}\t{}\t{} articles\t{}\t{}\tchanged {}\t{}",
             story.id,
+            story.storyline.as_deref().unwrap_or("-"),
             story.articles,
             dates,
             story.outlets.join(", "),

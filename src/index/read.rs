@@ -11,6 +11,8 @@ use std::io::{self, Write};
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StoryListing {
     pub id: String,
+    /// Its storyline (`L3`); none while an index migrated from schema 1 waits for its next add.
+    pub storyline: Option<String>,
     pub articles: usize,
     pub outlets: Vec<String>,
     pub first_date: Option<String>,
@@ -144,8 +146,14 @@ impl Index {
             })
             .map(|m| m.2.clone().unwrap_or_else(|| m.0.clone()))
             .unwrap_or_default();
+        let storyline: Option<i64> = self
+            .connection
+            .prepare_cached("SELECT storyline FROM story_profiles WHERE story = ?1")
+            .and_then(|mut select| select.query_row([id], |row| row.get(0)).optional())
+            .map_err(|e| self.read_error(e))?;
         Ok(StoryListing {
             id: story_name(id),
+            storyline: storyline.filter(|&l| l > 0).map(storyline_name),
             articles: members.len(),
             outlets,
             first_date: dates.iter().min().map(|d| d.to_string()),
