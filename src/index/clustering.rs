@@ -160,36 +160,23 @@ impl Index {
             .connection
             .prepare("SELECT lhs, rhs, score, names, terms, shared, gap FROM storyline_links")
             .map_err(|e| self.sqlite(e))?;
-        type Row = (i64, i64, f64, f64, f64, Vec<u8>, Option<i64>);
-        let rows: Vec<Row> = select
-            .query_map([], |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                    row.get(6)?,
-                ))
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.sqlite(e))?;
-        let mut links: Vec<StoryLink> = rows
-            .into_iter()
-            .filter_map(|(lhs, rhs, score, names, terms, shared, gap)| {
-                let (a, b) = (*index_of.get(&lhs)?, *index_of.get(&rhs)?);
-                Some(StoryLink {
-                    lhs: a.min(b),
-                    rhs: a.max(b),
-                    score: score as f32,
-                    names: names as f32,
-                    terms: terms as f32,
-                    shared_names: super::codec::decode_terms(&shared),
-                    gap_days: gap,
-                })
-            })
-            .collect();
+        // Pairs whose stories are both in the clustering, by their positions there.
+        let read_link = |row: &rusqlite::Row| -> rusqlite::Result<Option<StoryLink>> {
+            let (lhs, rhs) = (index_of.get(&row.get::<_, i64>(0)?), index_of.get(&row.get::<_, i64>(1)?));
+            let (Some(&a), Some(&b)) = (lhs, rhs) else { return Ok(None) };
+            Ok(Some(StoryLink {
+                lhs: a.min(b),
+                rhs: a.max(b),
+                score: row.get::<_, f64>(2)? as f32,
+                names: row.get::<_, f64>(3)? as f32,
+                terms: row.get::<_, f64>(4)? as f32,
+                shared_names: super::codec::decode_terms(&row.get::<_, Vec<u8>>(5)?),
+                gap_days: row.get(6)?,
+            }))
+        };
+        let found: Vec<Option<StoryLink>> =
+            select.query_map([], read_link).and_then(|rows| rows.collect()).map_err(|e| self.sqlite(e))?;
+        let mut links: Vec<StoryLink> = found.into_iter().flatten().collect();
         links.sort_by_key(|l| (l.lhs, l.rhs));
         Ok(Storylines { storylines, storyline_of, links })
     }

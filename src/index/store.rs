@@ -287,11 +287,22 @@ pub fn merge_recent_bands(tx: &Transaction) -> Sql<i64> {
 
 /// Edges of an article with a score of at least `at_least`: (other article, score).
 pub fn edges_of(tx: &Transaction, seq: i64, at_least: f64) -> Sql<Vec<(i64, f64)>> {
-    let mut select = tx.prepare_cached(
-        "SELECT rhs, score FROM edges WHERE lhs = ?1 AND score >= ?2 \
-         UNION ALL SELECT lhs, score FROM edges WHERE rhs = ?1 AND score >= ?2",
-    )?;
-    let rows = select.query_map(params![seq, at_least], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    scored_pairs_of(tx, "edges", seq, at_least)
+}
+
+/// The pairs of a table of scored pairs (`edges`, `storyline_links`: lhs < rhs, score) that hold `id`, with a
+/// score of at least `at_least`: (the other end, score).
+pub fn scored_pairs_of(
+    tx: &Transaction,
+    table: &'static str,
+    id: i64,
+    at_least: f64,
+) -> Sql<Vec<(i64, f64)>> {
+    let mut select = tx.prepare_cached(&format!(
+        "SELECT rhs, score FROM {table} WHERE lhs = ?1 AND score >= ?2 \
+         UNION ALL SELECT lhs, score FROM {table} WHERE rhs = ?1 AND score >= ?2"
+    ))?;
+    let rows = select.query_map(params![id, at_least], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
 

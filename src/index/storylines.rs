@@ -329,12 +329,7 @@ fn drop_links(tx: &Transaction, story: i64) -> Sql<()> {
 
 /// Scored pairs of a story with at least `at_least`: (other story, score).
 fn links_of(tx: &Transaction, story: i64, at_least: f64) -> Sql<Vec<(i64, f64)>> {
-    let mut select = tx.prepare_cached(
-        "SELECT rhs, score FROM storyline_links WHERE lhs = ?1 AND score >= ?2 \
-         UNION ALL SELECT lhs, score FROM storyline_links WHERE rhs = ?1 AND score >= ?2",
-    )?;
-    let rows = select.query_map(params![story, at_least], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    rows.collect()
+    store::scored_pairs_of(tx, "storyline_links", story, at_least)
 }
 
 fn storyline_of(tx: &Transaction, story: i64) -> Sql<Option<i64>> {
