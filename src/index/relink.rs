@@ -44,7 +44,7 @@ pub(super) fn relink(
         }
         kept
     };
-    let members = store::closure(tx, &current, f64::from(cluster.threshold))?;
+    let members = store::around(tx, &current, f64::from(cluster.threshold))?;
     workspace.ensure(tx, &members, config)?;
     let inside: HashSet<i64> = members.iter().copied().collect();
     let mut edges: Vec<(i64, i64)> = Vec::new();
