@@ -162,7 +162,8 @@ impl Index {
         // Reads through a memory map and a large page cache: the buckets, edges and frequencies a batch looks
         // up are spread over the whole file, and through read() each page miss was a system call (adding 1,000
         // articles to a 100k index spent 6.8 s of its 11.9 s in the kernel). Both are upper bounds; memory is
-        // taken as pages are touched.
+        // taken as pages are touched. The map covers more than 2 GiB only because `.cargo/config.toml` raises
+        // the bundled SQLite's compiled-in SQLITE_MAX_MMAP_SIZE.
         connection.pragma_update(None, "mmap_size", MMAP_BYTES).map_err(sqlite)?;
         connection.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite)?;
         schema::migrate(&mut connection).map_err(|source| match source {
