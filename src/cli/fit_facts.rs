@@ -67,6 +67,13 @@ pub fn run(args: &FitFactsArgs, out: &mut dyn Write) -> Result<u8> {
         "pairs {} (same event {}); {}-fold by topic: accuracy {:.4}, average precision {:.4} (pair stage alone {:.4})",
         cv.pairs, cv.positives, args.folds, cv.accuracy, cv.average_precision, cv.pair_stage_average_precision
     )?;
+        for (kind, scores) in ["single stories", "topics diffed whole"].iter().zip(&cv.by_context) {
+            writeln!(
+                out,
+                "  pairs seen in {kind}: {}, average precision {:.4} (pair stage alone {:.4})",
+                scores.pairs, scores.average_precision, scores.pair_stage_average_precision
+            )?;
+        }
     }
     if let Some(path) = &args.write_model {
         let folds = args.folds;

@@ -130,6 +130,8 @@ impl Gold {
 pub struct Examples<'a> {
     /// Every story, then every topic, prepared as the diff prepares it.
     pub contexts: Vec<PreparedStory<'a>>,
+    /// Per context: whether it is one gold story (else both stories of a topic, diffed as one).
+    pub single_story: Vec<bool>,
     pub context: Vec<usize>,
     pub pairs: Vec<(Unit, Unit)>,
     pub features: Vec<FactFeatures>,
@@ -160,6 +162,7 @@ pub fn examples<'a>(
         }
     }
     let groups: Vec<&Vec<&Article>> = stories.values().chain(topics.values()).collect();
+    let story_count = stories.len();
     let per_group: Vec<(PreparedStory<'a>, Vec<LabelledPair>)> = groups
         .par_iter()
         .map(|group| {
@@ -192,6 +195,7 @@ pub fn examples<'a>(
         .collect();
     let mut out = Examples {
         contexts: Vec::new(),
+        single_story: Vec::new(),
         context: Vec::new(),
         pairs: Vec::new(),
         features: Vec::new(),
@@ -207,6 +211,7 @@ pub fn examples<'a>(
             out.labels.push(label);
             out.topics.push(topic.clone());
         }
+        out.single_story.push(out.contexts.len() < story_count);
         out.contexts.push(prepared);
     }
     out
@@ -289,6 +294,18 @@ pub struct PairScores {
     pub average_precision: f64,
     /// The same for the pair stage alone.
     pub pair_stage_average_precision: f64,
+    /// Average precision over the pairs seen within their single gold story, then over the pairs seen in their
+    /// topic diffed whole (both stories as one, with the pairs across them): after the context stage, then the pair
+    /// stage alone. The two settings the diff is scored in can move apart when the context stage changes.
+    pub by_context: [ContextScores; 2],
+}
+
+/// Average precision of one kind of context (see [`PairScores::by_context`]).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct ContextScores {
+    pub pairs: usize,
+    pub average_precision: f64,
+    pub pair_stage_average_precision: f64,
 }
 
 /// The fold of a topic: topics are numbered, and topic t goes to fold t mod `folds`.
@@ -311,6 +328,7 @@ fn average_precision(scored: &mut [(f64, bool)]) -> f64 {
 pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
     let mut scored: Vec<(f64, bool)> = Vec::with_capacity(examples.labels.len());
     let mut pair_scored: Vec<(f64, bool)> = Vec::with_capacity(examples.labels.len());
+    let mut single_story: Vec<bool> = Vec::with_capacity(examples.labels.len());
     for fold in 0..folds {
         let model = fit(examples, |t| fold_of(t, folds) != fold, 0.5, String::new());
         let held: Vec<usize> =
@@ -320,8 +338,20 @@ pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
             let pair = model.pair_probability(&examples.features[i]);
             scored.push((model.context_probability(pair, context), examples.labels[i]));
             pair_scored.push((pair, examples.labels[i]));
+            single_story.push(examples.single_story[examples.context[i]]);
         }
     }
+    let by_context = [true, false].map(|single| {
+        let of_kind = |all: &[(f64, bool)]| -> Vec<(f64, bool)> {
+            all.iter().zip(&single_story).filter(|(_, &s)| s == single).map(|(x, _)| *x).collect()
+        };
+        let (mut scored, mut pair_scored) = (of_kind(&scored), of_kind(&pair_scored));
+        ContextScores {
+            pairs: scored.len(),
+            average_precision: average_precision(&mut scored),
+            pair_stage_average_precision: average_precision(&mut pair_scored),
+        }
+    });
     let positives = scored.iter().filter(|(_, l)| *l).count();
     let correct = scored.iter().filter(|(p, l)| (*p >= 0.5) == *l).count();
     PairScores {
@@ -330,5 +360,6 @@ pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
         accuracy: correct as f64 / scored.len().max(1) as f64,
         average_precision: average_precision(&mut scored),
         pair_stage_average_precision: average_precision(&mut pair_scored),
+        by_context,
     }
 }
