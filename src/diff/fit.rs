@@ -130,8 +130,8 @@ impl Gold {
 pub struct Examples<'a> {
     /// Every story, then every topic, prepared as the diff prepares it.
     pub contexts: Vec<PreparedStory<'a>>,
-    /// Per context: whether it is one gold story (else both stories of a topic, diffed as one).
-    pub single_story: Vec<bool>,
+    /// How many of the first contexts are single gold stories; the rest are topics, both stories diffed as one.
+    pub single_stories: usize,
     pub context: Vec<usize>,
     pub pairs: Vec<(Unit, Unit)>,
     pub features: Vec<FactFeatures>,
@@ -162,7 +162,6 @@ pub fn examples<'a>(
         }
     }
     let groups: Vec<&Vec<&Article>> = stories.values().chain(topics.values()).collect();
-    let story_count = stories.len();
     let per_group: Vec<(PreparedStory<'a>, Vec<LabelledPair>)> = groups
         .par_iter()
         .map(|group| {
@@ -195,7 +194,7 @@ pub fn examples<'a>(
         .collect();
     let mut out = Examples {
         contexts: Vec::new(),
-        single_story: Vec::new(),
+        single_stories: stories.len(),
         context: Vec::new(),
         pairs: Vec::new(),
         features: Vec::new(),
@@ -211,7 +210,6 @@ pub fn examples<'a>(
             out.labels.push(label);
             out.topics.push(topic.clone());
         }
-        out.single_story.push(out.contexts.len() < story_count);
         out.contexts.push(prepared);
     }
     out
@@ -326,9 +324,9 @@ fn average_precision(scored: &mut [(f64, bool)]) -> f64 {
 }
 
 pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
-    let mut scored: Vec<(f64, bool)> = Vec::with_capacity(examples.labels.len());
-    let mut pair_scored: Vec<(f64, bool)> = Vec::with_capacity(examples.labels.len());
-    let mut single_story: Vec<bool> = Vec::with_capacity(examples.labels.len());
+    // Per held-out example: the final probability, the pair stage's, the label, and whether its context is a
+    // single story.
+    let mut held_out: Vec<(f64, f64, bool, bool)> = Vec::with_capacity(examples.labels.len());
     for fold in 0..folds {
         let model = fit(examples, |t| fold_of(t, folds) != fold, 0.5, String::new());
         let held: Vec<usize> =
@@ -336,30 +334,29 @@ pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
         let context = context_features(examples, &model, &held);
         for (&i, context) in held.iter().zip(context) {
             let pair = model.pair_probability(&examples.features[i]);
-            scored.push((model.context_probability(pair, context), examples.labels[i]));
-            pair_scored.push((pair, examples.labels[i]));
-            single_story.push(examples.single_story[examples.context[i]]);
+            let single = examples.context[i] < examples.single_stories;
+            held_out.push((model.context_probability(pair, context), pair, examples.labels[i], single));
         }
     }
-    let by_context = [true, false].map(|single| {
-        let of_kind = |all: &[(f64, bool)]| -> Vec<(f64, bool)> {
-            all.iter().zip(&single_story).filter(|(_, &s)| s == single).map(|(x, _)| *x).collect()
-        };
-        let (mut scored, mut pair_scored) = (of_kind(&scored), of_kind(&pair_scored));
+    let scores_of = |keep: &dyn Fn(bool) -> bool| {
+        let chosen = || held_out.iter().filter(|row| keep(row.3));
+        let mut scored: Vec<(f64, bool)> = chosen().map(|row| (row.0, row.2)).collect();
+        let mut pair_scored: Vec<(f64, bool)> = chosen().map(|row| (row.1, row.2)).collect();
         ContextScores {
             pairs: scored.len(),
             average_precision: average_precision(&mut scored),
             pair_stage_average_precision: average_precision(&mut pair_scored),
         }
-    });
-    let positives = scored.iter().filter(|(_, l)| *l).count();
-    let correct = scored.iter().filter(|(p, l)| (*p >= 0.5) == *l).count();
+    };
+    let all = scores_of(&|_| true);
+    let positives = held_out.iter().filter(|row| row.2).count();
+    let correct = held_out.iter().filter(|row| (row.0 >= 0.5) == row.2).count();
     PairScores {
-        pairs: scored.len(),
+        pairs: all.pairs,
         positives,
-        accuracy: correct as f64 / scored.len().max(1) as f64,
-        average_precision: average_precision(&mut scored),
-        pair_stage_average_precision: average_precision(&mut pair_scored),
-        by_context,
+        accuracy: correct as f64 / held_out.len().max(1) as f64,
+        average_precision: all.average_precision,
+        pair_stage_average_precision: all.pair_stage_average_precision,
+        by_context: [scores_of(&|single| single), scores_of(&|single| !single)],
     }
 }
