@@ -10,7 +10,7 @@ use super::align::domain_score;
 use super::context::ContextTable;
 use super::fact_model::FactModel;
 use super::same_fact::{same_fact_threshold, Idf};
-use super::tokens::{Word, WordKind};
+use super::tokens::{unit_after, units_agree, Word, WordKind};
 use crate::text::lexicon;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -56,6 +56,8 @@ struct FactWord {
     /// WordNet concepts of the word (and of the two-word verb it opens), sorted.
     concepts: Vec<u32>,
     verb: bool,
+    /// For a number, the unit written after it ("three hours", "3 percent"; see [`unit_after`]).
+    unit: Option<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +144,7 @@ impl<'a> FactStory<'a> {
                         weight: idf.weight(&word.key),
                         concepts,
                         verb,
+                        unit: if word.kind == WordKind::Number { unit_after(sentence, i) } else { None },
                     });
                 }
                 let headline = has_headline && index == 0;
@@ -260,7 +263,7 @@ impl<'a> FactStory<'a> {
         let (mut names, mut names_matched) = (0usize, 0usize);
         for word in &own.words {
             total_idf += word.weight;
-            let exact = other.words.iter().any(|o| o.key == word.key);
+            let exact = other.words.iter().any(|o| o.key == word.key && units_agree(word.unit, o.unit));
             let related = !exact
                 && word.kind == WordKind::Content
                 && other.words.iter().any(|o| {

@@ -1,4 +1,4 @@
-//! Sentence words for comparing facts: each word with its stem, its kind, and numbers read as values.
+//! Sentence words for comparing facts: each word with its stem, its kind, and numbers read as values with their units.
 
 use crate::text::language::{self, Profile};
 use crate::text::tokenize::{is_function_word, stem};
@@ -76,6 +76,59 @@ pub fn number_value(lower: &str) -> Option<String> {
         return Some(trimmed.to_string());
     }
     Some(digits)
+}
+
+/// Units a number can be followed by, each with the spellings that mean it (English; plurals are read by
+/// dropping a final "s"). "Three hours" and "3 percent" share a value but not a fact; a number without a
+/// unit agrees with any ("nine killed", "9 people killed").
+const UNITS: &[&[&str]] = &[
+    &["percent", "pct"],
+    &["second"],
+    &["minute"],
+    &["hour"],
+    &["day"],
+    &["week"],
+    &["month"],
+    &["year"],
+    &["mile", "mi"],
+    &["kilometre", "kilometer", "km"],
+    &["metre", "meter"],
+    &["foot", "feet", "ft"],
+    &["inch"],
+    &["mph"],
+    &["degree"],
+    &["ton", "tonne"],
+    &["kilogram", "kilo", "kg"],
+    &["pound", "lb"],
+    &["dollar", "usd"],
+    &["euro"],
+    &["yen"],
+    &["thousand"],
+    &["million", "mn"],
+    &["billion", "bn"],
+];
+
+/// The unit of the number at `index` of a sentence: the word after it ("per cent" counts as "percent").
+pub fn unit_after(sentence: &[Word], index: usize) -> Option<u8> {
+    let next = sentence.get(index + 1)?;
+    let lower = if next.lower == "per" && sentence.get(index + 2).is_some_and(|w| w.lower == "cent") {
+        "percent"
+    } else {
+        next.lower.as_str()
+    };
+    let singular = lower.strip_suffix('s').filter(|s| s.len() > 1).unwrap_or(lower);
+    UNITS
+        .iter()
+        .position(|spellings| spellings.contains(&lower) || spellings.contains(&singular))
+        .map(|p| p as u8)
+}
+
+/// Two numbers of one value agree unless both have units and the units differ.
+pub fn units_agree(lhs: Option<u8>, rhs: Option<u8>) -> bool {
+    match (lhs, rhs) {
+        (Some(l), Some(r)) => l == r,
+        _ => true,
+    }
 }
 
 /// The words of a sentence. A capitalised first word counts as a name only when it is not a grammar word and
@@ -177,5 +230,27 @@ mod tests {
         let w = words("Putin will not go, Putin's spokesman said");
         assert_eq!(w[0].kind, WordKind::Name);
         assert_eq!(w[4].surface, "Putin");
+    }
+
+    #[test]
+    fn a_number_carries_the_unit_written_after_it() {
+        let unit_of = |sentence: &str, value: &str| {
+            let w = words(sentence);
+            let index = w.iter().position(|w| w.key == value).expect("the number is read");
+            unit_after(&w, index)
+        };
+        let hours = unit_of("lifeboats brought all passengers ashore within three hours", "3");
+        let percent = unit_of("the company's shares fell 3 percent in Stockholm", "3");
+        let per_cent = unit_of("shares fell 3 per cent on Friday", "3");
+        assert!(hours.is_some() && percent.is_some());
+        assert!(!units_agree(hours, percent), "three hours and 3 percent are different facts");
+        assert!(units_agree(percent, per_cent), "per cent is percent");
+        assert_eq!(unit_of("the climb took 2 Hours", "2"), hours, "capitals and plurals do not matter");
+        let bare = unit_of("nine killed in the blast", "9");
+        assert_eq!(bare, None, "a number followed by an event word has no unit");
+        assert!(
+            units_agree(bare, hours) && units_agree(percent, bare),
+            "a number without a unit agrees with any"
+        );
     }
 }
