@@ -63,10 +63,16 @@ pub fn run(args: &FitFactsArgs, out: &mut dyn Write) -> Result<u8> {
     let cv = if args.holdout_fold.is_some() { None } else { Some(cross_validate(&examples, args.folds)) };
     if let Some(cv) = &cv {
         writeln!(
-        out,
-        "pairs {} (same event {}); {}-fold by topic: accuracy {:.4}, average precision {:.4} (pair stage alone {:.4})",
-        cv.pairs, cv.positives, args.folds, cv.accuracy, cv.average_precision, cv.pair_stage_average_precision
-    )?;
+            out,
+            "pairs {} (same event {}); {}-fold by topic: accuracy {:.4}, average precision {:.4} \
+             (pair stage alone {:.4})",
+            cv.pairs,
+            cv.positives,
+            args.folds,
+            cv.accuracy,
+            cv.average_precision,
+            cv.pair_stage_average_precision
+        )?;
         for (kind, scores) in ["single stories", "topics diffed whole"].iter().zip(&cv.by_context) {
             writeln!(
                 out,

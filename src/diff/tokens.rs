@@ -1,4 +1,4 @@
-//! Sentence words for comparing facts: each word with its stem, its kind, and numbers read as values with their units.
+//! Sentence words for comparing facts: stems, kinds, and numbers read as values with their units.
 
 use crate::text::language::{self, Profile};
 use crate::text::tokenize::{is_function_word, stem};
