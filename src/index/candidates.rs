@@ -118,18 +118,30 @@ pub(super) fn refresh_and_search(
                 &looked_up
             }
         };
-        for &(&seq, (event_keys, copy_keys)) in chunk {
-            let (day, script) = pairing.get(tx, seq)?;
-            for keys in [event_keys, copy_keys] {
-                let mut collisions: HashMap<i64, u32> = HashMap::new();
-                for &key in keys {
-                    let stored = buckets.get(&key).into_iter().flatten().copied();
-                    for other in stored.chain(batch_bucket(key).iter().map(|&(_, seq)| seq)) {
-                        if other != seq {
-                            *collisions.entry(other).or_default() += 1;
+        // Per part of the chunk: collisions first, then the dates and scripts of every article met, read at
+        // once, then the filter. Parts bound the collisions held.
+        for part in chunk.chunks(PAIRING_CHUNK) {
+            let mut counted_of: Vec<(i64, Vec<(i64, u32)>)> = Vec::with_capacity(part.len() * 2);
+            let mut met: BTreeSet<i64> = BTreeSet::new();
+            for &(&seq, (event_keys, copy_keys)) in part {
+                met.insert(seq);
+                for keys in [event_keys, copy_keys] {
+                    let mut collisions: HashMap<i64, u32> = HashMap::new();
+                    for &key in keys {
+                        let stored = buckets.get(&key).into_iter().flatten().copied();
+                        for other in stored.chain(batch_bucket(key).iter().map(|&(_, seq)| seq)) {
+                            if other != seq {
+                                *collisions.entry(other).or_default() += 1;
+                            }
                         }
                     }
+                    met.extend(collisions.keys());
+                    counted_of.push((seq, collisions.into_iter().collect()));
                 }
+            }
+            pairing.load(tx, met)?;
+            for (seq, collisions) in counted_of {
+                let (day, script) = pairing.get(tx, seq)?;
                 let mut counted: Vec<(u32, i64)> = Vec::with_capacity(collisions.len());
                 for (other, count) in collisions {
                     let (other_day, other_script) = pairing.get(tx, other)?;
@@ -195,6 +207,10 @@ pub(super) fn refresh_and_search(
 /// Articles whose buckets are held in memory at once during the search: 20,000 articles' 160 keys. Set, not
 /// tuned: a few hundred MB at most for buckets of a few articles each.
 const BUCKET_CHUNK: usize = 20_000;
+
+/// Articles whose collisions are counted before their dates and scripts are read in one statement. Set, not
+/// tuned: an add's own articles in one or two parts, and a few tens of MB of collisions at most.
+const PAIRING_CHUNK: usize = 1000;
 
 /// How much the index must have grown since an article's weights and event-view band keys were computed before
 /// they are computed again, with its candidates searched and its story linked again: weights computed on a

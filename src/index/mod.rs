@@ -149,6 +149,8 @@ impl Index {
         };
         let mut connection = Connection::open_with_flags(path, flags).map_err(sqlite)?;
         connection.busy_timeout(wait).map_err(sqlite)?;
+        // `rarray()`: a batch's bucket keys go to SQLite as one array, looked up in one statement (`store.rs`).
+        rusqlite::vtab::array::load_module(&connection).map_err(sqlite)?;
         // WAL: readers are never blocked by the writer, and a killed writer leaves the last commit intact.
         // NORMAL syncing is durable against a killed process (the case tested); a power cut may lose the last
         // batch, never corrupt the file.

@@ -222,17 +222,20 @@ pub fn scan_buckets(tx: &Transaction, keys: &HashSet<i64>) -> Sql<HashMap<i64, V
     Ok(found)
 }
 
-/// The stored articles in each bucket of `keys`, looked up one by one in key order, so the B-tree pages one
-/// lookup reads serve the next (a key with none is absent).
+/// The stored articles in each bucket of `keys`, looked up in key order by one statement over the keys as an
+/// array, so the B-tree pages one lookup reads serve the next (a key with none is absent). One statement per key
+/// cost 2.7 s of the 10 s an add of 1,000 articles to the 1M index took (docs/PERFORMANCE.md, "Story index").
 pub fn look_up_buckets(tx: &Transaction, keys: BTreeSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
-    let mut select = tx.prepare_cached(
-        "SELECT article FROM bands WHERE key = ?1 UNION ALL SELECT article FROM recent_bands WHERE key = ?1",
-    )?;
-    let mut found = HashMap::new();
-    for key in keys {
-        let members: Vec<i64> = select.query_map([key], |row| row.get(0))?.collect::<Sql<_>>()?;
-        if !members.is_empty() {
-            found.insert(key, members);
+    let keys: std::rc::Rc<Vec<rusqlite::types::Value>> =
+        std::rc::Rc::new(keys.into_iter().map(rusqlite::types::Value::from).collect());
+    let mut found: HashMap<i64, Vec<i64>> = HashMap::new();
+    for table in ["bands", "recent_bands"] {
+        let mut select = tx.prepare_cached(&format!(
+            "SELECT k.value, b.article FROM rarray(?1) AS k CROSS JOIN {table} AS b ON b.key = k.value"
+        ))?;
+        let mut rows = select.query([&keys])?;
+        while let Some(row) = rows.next()? {
+            found.entry(row.get(0)?).or_default().push(row.get(1)?);
         }
     }
     Ok(found)
@@ -389,13 +392,38 @@ impl PairingCache {
         if let Some(&known) = self.known.get(&seq) {
             return Ok(known);
         }
-        let (date, pairing): (Option<String>, u8) = tx
-            .prepare_cached("SELECT date, pairing FROM articles WHERE seq = ?1")?
-            .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        let day = date
-            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-            .map(|d| chrono::Datelike::num_days_from_ce(&d));
-        self.known.insert(seq, (day, pairing));
-        Ok((day, pairing))
+        self.load(tx, [seq].into_iter().collect())?;
+        Ok(self.known[&seq])
+    }
+
+    /// Reads the articles of `seqs` not cached yet, in one statement over them in seq order (one statement per
+    /// article was a fifth of an add to the 1M index: docs/PERFORMANCE.md, "Story index").
+    pub fn load(&mut self, tx: &Transaction, seqs: BTreeSet<i64>) -> Sql<()> {
+        let missing: Vec<rusqlite::types::Value> = seqs
+            .into_iter()
+            .filter(|seq| !self.known.contains_key(seq))
+            .map(rusqlite::types::Value::from)
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let wanted = missing.len();
+        let mut select = tx.prepare_cached(
+            "SELECT a.seq, a.date, a.pairing FROM rarray(?1) AS k CROSS JOIN articles AS a ON a.seq = k.value",
+        )?;
+        let mut rows = select.query([std::rc::Rc::new(missing)])?;
+        let mut found = 0;
+        while let Some(row) = rows.next()? {
+            let (seq, date, pairing): (i64, Option<String>, u8) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let day = date
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                .map(|d| chrono::Datelike::num_days_from_ce(&d));
+            self.known.insert(seq, (day, pairing));
+            found += 1;
+        }
+        if found < wanted {
+            return Err(rusqlite::Error::QueryReturnedNoRows);
+        }
+        Ok(())
     }
 }

@@ -269,7 +269,9 @@ fn name_terms(
 /// Scores and stores every pair of a changed story with a story it shares [`MIN_SHARED_NAMES`] names with
 /// (names of more than [`MAX_STORIES_PER_NAME`] stories propose none), as `link_storylines` on one machine.
 fn link_pairs(tx: &Transaction, profiles: &BTreeMap<i64, NameProfile>, config: &StorylineConfig) -> Sql<()> {
-    let mut holders = tx.prepare_cached("SELECT story FROM story_names WHERE name = ?1")?;
+    // One more than the most a name may have: a name of more stories proposes none, whatever their number (a
+    // common name of the 1M index had thousands, all read for nothing).
+    let mut holders = tx.prepare_cached("SELECT story FROM story_names WHERE name = ?1 LIMIT ?2")?;
     let mut stored = tx.prepare_cached("SELECT profile FROM story_profiles WHERE story = ?1")?;
     let mut insert = tx.prepare_cached(
         "INSERT OR REPLACE INTO storyline_links (lhs, rhs, score, names, terms, shared, gap) \
@@ -282,7 +284,10 @@ fn link_pairs(tx: &Transaction, profiles: &BTreeMap<i64, NameProfile>, config: &
             let list = match postings.entry(name) {
                 std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
                 std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(holders.query_map([i64::from(name)], |row| row.get(0))?.collect::<Sql<_>>()?)
+                    let limit = MAX_STORIES_PER_NAME as i64 + 1;
+                    slot.insert(
+                        holders.query_map([i64::from(name), limit], |row| row.get(0))?.collect::<Sql<_>>()?,
+                    )
                 }
             };
             if list.len() > 1 && list.len() <= MAX_STORIES_PER_NAME {
