@@ -3,7 +3,7 @@
 use super::relink::{finish, log_retired, relink};
 use super::store;
 use super::workspace::Workspace;
-use super::{candidates, codec, storylines, Index, IndexError};
+use super::{buckets, candidates, codec, storylines, Index, IndexError};
 use crate::article::Article;
 use crate::features::ReadArticle;
 use crate::ingest::Ingested;
@@ -129,9 +129,11 @@ impl Index {
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| super::busy(&name, wait, e))?;
-        let account =
-            add_in(&tx, ingested, options, &settings, "add").map_err(|e| super::busy(&name, wait, e))?;
+        let mut timer = crate::pipeline::timer::StageTimer::start(None);
+        let account = add_in(&tx, ingested, options, &settings, "add", &mut timer)
+            .map_err(|e| super::busy(&name, wait, e))?;
         tx.commit().map_err(|e| super::busy(&name, wait, e))?;
+        timer.stage("index add: committed");
         Ok(account)
     }
 
@@ -169,7 +171,7 @@ fn retire(
             Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
         })?;
     tx.execute("UPDATE articles SET current = 0, retired_batch = ?2 WHERE seq = ?1", params![seq, batch])?;
-    store::delete_bands(tx, seq, &codec::decode_keys(&keys))?;
+    buckets::delete_bands(tx, seq, &codec::decode_keys(&keys))?;
     seeds.extend(store::delete_edges_of(tx, seq)?);
     let counts = codec::decode_counts(&counts).unwrap_or_default();
     store::count_terms(tx, &counts, -1)?;
@@ -187,8 +189,8 @@ fn add_in(
     options: &AddOptions,
     settings: &super::Settings,
     command: &str,
+    timer: &mut crate::pipeline::timer::StageTimer,
 ) -> store::Sql<AddAccount> {
-    let mut timer = crate::pipeline::timer::StageTimer::start(None);
     let batch = begin_batch(tx, options, command)?;
     let mut account = AddAccount {
         batch,
@@ -315,8 +317,8 @@ fn add_in(
     let mut workspace = Workspace::new(largest.max(1) as usize);
     timer.stage("index add: articles and term counts stored");
     let searched =
-        candidates::refresh_and_search(tx, &mut workspace, &added, total, &cluster, &config, &mut timer)?;
-    store::merge_recent_bands(tx)?;
+        candidates::refresh_and_search(tx, &mut workspace, &added, total, &cluster, &config, timer)?;
+    buckets::merge_recent_bands(tx)?;
     timer.stage("index add: recent bands merged");
     account.reweighed = searched.reweighed;
     account.candidate_pairs = searched.compared;

@@ -1,9 +1,9 @@
 //! A batch's candidate search over the stored buckets: band keys of new and re-weighed articles, collisions
 //! counted per view under the date window and script rule, two-hop pairs, each pair verified once.
 
-use super::codec;
 use super::store::{self, PairingCache};
 use super::workspace::Workspace;
+use super::{buckets, codec};
 use crate::cluster::{ClusterConfig, MAX_EXPANSION_NEIGHBOURS};
 use crate::features::FeatureConfig;
 use crate::pipeline::timer::StageTimer;
@@ -22,7 +22,8 @@ pub(super) struct Searched {
     pub compared: usize,
     /// Edges found.
     pub edges: usize,
-    /// Articles whose stories must be linked again: the new, the re-weighed and both ends of every new edge.
+    /// Articles whose stories must be linked again: the new, the re-weighed whose event-view keys moved, and both
+    /// ends of every new edge.
     pub touched: Vec<i64>,
 }
 
@@ -45,12 +46,16 @@ pub(super) fn refresh_and_search(
     // Band keys of the new articles, and of re-weighed ones whose event-view keys moved, then the candidate
     // search over the stored buckets (the batch included). A re-weighed article's copy view does not depend on
     // weights: its copy keys stay, and so do the candidates they found.
+    // Re-weighed articles whose event-view keys did not move: no new candidates, and no story linked again for
+    // them alone (at 1M, 677 of an add's 1,000 re-weighed articles; on the replays of allsides_neus, basil,
+    // ecbplus_dev and the 100k corpus linking them again changed no story: docs/EVALUATION.md, "Story index").
+    let mut unmoved: HashSet<i64> = HashSet::new();
     let mut keys_of: BTreeMap<i64, ViewKeys> = BTreeMap::new();
     let mut band_rows: Vec<(i64, i64)> = Vec::new();
     for &seq in &refreshed {
         let event = &event_bands[&seq];
         let event_keys: Vec<i64> = if event.iter().any(|&h| h != 0) {
-            event.iter().enumerate().map(|(band, &hash)| store::band_key(0, band, hash)).collect()
+            event.iter().enumerate().map(|(band, &hash)| buckets::band_key(0, band, hash)).collect()
         } else {
             Vec::new()
         };
@@ -61,18 +66,19 @@ pub(super) fn refresh_and_search(
                 if old_event == event_keys {
                     tx.prepare_cached("UPDATE articles SET weighed_at = ?2 WHERE seq = ?1")?
                         .execute(params![seq, total])?;
+                    unmoved.insert(seq);
                     continue;
                 }
                 let gone: Vec<i64> = old_event.iter().copied().filter(|k| !event_keys.contains(k)).collect();
                 let fresh: Vec<i64> = event_keys.iter().copied().filter(|k| !old_event.contains(k)).collect();
-                store::delete_bands(tx, seq, &gone)?;
+                buckets::delete_bands(tx, seq, &gone)?;
                 band_rows.extend(fresh.iter().map(|&key| (key, seq)));
                 (event_keys.iter().chain(&old_copy).copied().collect::<Vec<i64>>(), Vec::new())
             }
             None => {
                 let copy = workspace.features(seq).copy_signature.bands();
                 let copy_keys: Vec<i64> = if copy.iter().any(|&h| h != 0) {
-                    copy.iter().enumerate().map(|(band, &hash)| store::band_key(1, band, hash)).collect()
+                    copy.iter().enumerate().map(|(band, &hash)| buckets::band_key(1, band, hash)).collect()
                 } else {
                     Vec::new()
                 };
@@ -104,8 +110,8 @@ pub(super) fn refresh_and_search(
     // A batch with keys enough to read most of the stored buckets reads them in one pass; a smaller one looks
     // its keys up a chunk of articles at a time, which bounds the memory those lookups hold.
     let all_keys = keys_of_chunk(&searched);
-    let scanned = if store::scan_pays(tx, all_keys.len())? {
-        Some(store::scan_buckets(tx, &all_keys.into_iter().collect())?)
+    let scanned = if buckets::scan_pays(tx, all_keys.len())? {
+        Some(buckets::scan_buckets(tx, &all_keys.into_iter().collect())?)
     } else {
         None
     };
@@ -114,7 +120,7 @@ pub(super) fn refresh_and_search(
         let buckets = match &scanned {
             Some(all) => all,
             None => {
-                looked_up = store::look_up_buckets(tx, keys_of_chunk(chunk))?;
+                looked_up = buckets::look_up_buckets(tx, keys_of_chunk(chunk))?;
                 &looked_up
             }
         };
@@ -161,12 +167,12 @@ pub(super) fn refresh_and_search(
         }
     }
     timer.stage("index add: buckets searched");
-    store::insert_band_rows(tx, band_rows)?;
+    buckets::insert_band_rows(tx, band_rows)?;
     timer.stage("index add: band keys stored");
     let new: HashSet<i64> = refreshed.iter().copied().collect();
     let mut compared: HashSet<(i64, i64)> = pairs.iter().copied().collect();
     let first: Vec<(i64, i64)> = pairs.into_iter().collect();
-    let mut touched: Vec<i64> = refreshed.clone();
+    let mut touched: Vec<i64> = refreshed.iter().copied().filter(|seq| !unmoved.contains(seq)).collect();
     let new_edges = verify_and_store(tx, workspace, &first, cluster, config, &mut touched)?;
     // Two hops: pairs of neighbours of an article the batch touched, strongest edges first (as
     // `cluster::expand_and_verify` on one machine).

@@ -47,14 +47,8 @@ pub(super) fn relink(
     let members = store::around(tx, &current, f64::from(cluster.threshold))?;
     workspace.ensure(tx, &members, config)?;
     let inside: HashSet<i64> = members.iter().copied().collect();
-    let mut edges: Vec<(i64, i64)> = Vec::new();
-    for &seq in &members {
-        for (other, _) in store::edges_of(tx, seq, f64::MIN)? {
-            if seq < other && inside.contains(&other) {
-                edges.push((seq, other));
-            }
-        }
-    }
+    let mut edges: Vec<(i64, i64)> =
+        store::edges_from(tx, &members)?.into_iter().filter(|(_, rhs)| inside.contains(rhs)).collect();
     edges.sort_unstable();
     let rescored: Vec<(i64, i64, Option<f32>)> =
         edges.par_iter().map(|&(lhs, rhs)| (lhs, rhs, workspace.verify(lhs, rhs, cluster))).collect();

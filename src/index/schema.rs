@@ -61,7 +61,7 @@ CREATE INDEX duplicates_article ON duplicates(article);
 -- In how many current articles each event-view term key occurs.
 CREATE TABLE document_frequencies (term INTEGER PRIMARY KEY, articles INTEGER NOT NULL);
 -- LSH buckets: key = view << 40 | band << 32 | band hash. New keys go to `recent_bands`, a small table whose
--- pages an add can dirty cheaply, merged into `bands` once it holds a sixteenth as many rows (`store.rs`).
+-- pages an add can dirty cheaply, merged into `bands` once it holds a sixteenth as many rows (`buckets.rs`).
 CREATE TABLE bands (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID;
 CREATE TABLE recent_bands (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID;
 -- Verified pairs, lhs < rhs, with the score clustering uses.

@@ -1,5 +1,5 @@
-//! The queries the index runs inside a transaction: articles in and out, document frequencies, LSH buckets,
-//! edges and story memberships.
+//! The queries the index runs inside a transaction: articles in and out, document frequencies, edges and story
+//! memberships (the LSH buckets are in [`super::buckets`]).
 
 use super::codec;
 use crate::features::{self, ArticleFeatures, DocumentFrequencies, FeatureConfig, TermCounts, TermKey};
@@ -22,11 +22,6 @@ pub struct StoredFeatures {
     pub pairing: u8,
     pub headline_only: bool,
     pub story: Option<i64>,
-}
-
-/// The LSH bucket key of one band: the view (0 event, 1 copy), the band and its hash.
-pub fn band_key(view: i64, band: usize, hash: u32) -> i64 {
-    (view << 40) | ((band as i64) << 32) | i64::from(hash)
 }
 
 pub fn meta(tx: &Transaction, key: &str) -> Sql<Option<String>> {
@@ -132,14 +127,26 @@ pub struct Frequencies {
 }
 
 impl Frequencies {
+    /// Reads the frequencies of `terms` not held yet, by one statement over them in term order, so neighbouring
+    /// terms share the B-tree pages read (terms come in article order).
     pub fn load(&mut self, tx: &Transaction, terms: impl Iterator<Item = TermKey>) -> Sql<()> {
-        let mut select = tx.prepare_cached("SELECT articles FROM document_frequencies WHERE term = ?1")?;
-        for key in terms {
-            if self.table.contains_key(&key) {
-                continue;
-            }
-            let n: Option<i64> = select.query_row([i64::from(key)], |row| row.get(0)).optional()?;
-            self.table.insert(key, n.unwrap_or(0).max(0) as u32);
+        let missing: BTreeSet<TermKey> = terms.filter(|key| !self.table.contains_key(key)).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<rusqlite::types::Value> =
+            missing.iter().map(|&key| rusqlite::types::Value::from(i64::from(key))).collect();
+        let mut select = tx.prepare_cached(
+            "SELECT f.term, f.articles FROM rarray(?1) AS k CROSS JOIN document_frequencies AS f \
+             ON f.term = k.value",
+        )?;
+        let mut rows = select.query([std::rc::Rc::new(keys)])?;
+        while let Some(row) = rows.next()? {
+            let (term, articles): (i64, i64) = (row.get(0)?, row.get(1)?);
+            self.table.insert(term as TermKey, articles.max(0) as u32);
+        }
+        for key in missing {
+            self.table.entry(key).or_insert(0);
         }
         Ok(())
     }
@@ -197,100 +204,23 @@ pub fn features_of(
     (features, bands)
 }
 
-/// Whether a batch searching `keys` distinct band keys should read the stored buckets in one pass rather than
-/// look each key up: when they number a quarter of the stored rows or more (a first or a large batch), point
-/// lookups would read most pages many times, where one pass reads each once. The quarter is set, not tuned: a
-/// point lookup costs a few B-tree pages, a row of a pass a small share of one.
-pub fn scan_pays(tx: &Transaction, keys: usize) -> Sql<bool> {
-    let stored: i64 = meta(tx, "bands_rows")?.and_then(|v| v.parse().ok()).unwrap_or(0)
-        + tx.query_row("SELECT count(*) FROM recent_bands", [], |row| row.get::<_, i64>(0))?;
-    Ok((keys as i64).saturating_mul(4) >= stored)
-}
-
-/// The stored articles in each bucket of `keys`, by one pass over both tables (a key with none is absent).
-pub fn scan_buckets(tx: &Transaction, keys: &HashSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
-    let mut found: HashMap<i64, Vec<i64>> = HashMap::new();
-    let mut scan =
-        tx.prepare_cached("SELECT key, article FROM bands UNION ALL SELECT key, article FROM recent_bands")?;
-    let mut rows = scan.query([])?;
-    while let Some(row) = rows.next()? {
-        let key: i64 = row.get(0)?;
-        if keys.contains(&key) {
-            found.entry(key).or_default().push(row.get(1)?);
-        }
-    }
-    Ok(found)
-}
-
-/// The stored articles in each bucket of `keys`, looked up in key order by one statement over the keys as an
-/// array, so the B-tree pages one lookup reads serve the next (a key with none is absent). One statement per key
-/// cost 2.7 s of the 10 s an add of 1,000 articles to the 1M index took (docs/PERFORMANCE.md, "Story index").
-pub fn look_up_buckets(tx: &Transaction, keys: BTreeSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
-    let keys: std::rc::Rc<Vec<rusqlite::types::Value>> =
-        std::rc::Rc::new(keys.into_iter().map(rusqlite::types::Value::from).collect());
-    let mut found: HashMap<i64, Vec<i64>> = HashMap::new();
-    for table in ["bands", "recent_bands"] {
-        let mut select = tx.prepare_cached(&format!(
-            "SELECT k.value, b.article FROM rarray(?1) AS k CROSS JOIN {table} AS b ON b.key = k.value"
-        ))?;
-        let mut rows = select.query([&keys])?;
-        while let Some(row) = rows.next()? {
-            found.entry(row.get(0)?).or_default().push(row.get(1)?);
-        }
-    }
-    Ok(found)
-}
-
-/// Writes band keys: (key, article) rows, sorted so the inserts walk the B-tree in order.
-pub fn insert_band_rows(tx: &Transaction, rows: Vec<(i64, i64)>) -> Sql<()> {
-    debug_assert!(rows.windows(2).all(|w| w[0] <= w[1]));
-    let mut insert =
-        tx.prepare_cached("INSERT OR IGNORE INTO recent_bands (key, article) VALUES (?1, ?2)")?;
-    for (key, seq) in rows {
-        insert.execute(params![key, seq])?;
-    }
-    Ok(())
-}
-
-pub fn delete_bands(tx: &Transaction, seq: i64, keys: &[i64]) -> Sql<()> {
-    let mut delete = tx.prepare_cached("DELETE FROM bands WHERE key = ?1 AND article = ?2")?;
-    let mut delete_recent = tx.prepare_cached("DELETE FROM recent_bands WHERE key = ?1 AND article = ?2")?;
-    for &key in keys {
-        if delete_recent.execute(params![key, seq])? == 0 {
-            delete.execute(params![key, seq])?;
-        }
-    }
-    Ok(())
-}
-
-/// `recent_bands` is merged into `bands` once it holds this share of `bands`' rows (1/16), and at least
-/// [`MIN_MERGE_ROWS`]. Why two tables: an add inserts 160 keys an article at random places of the bucket
-/// B-tree, and 160,000 random inserts dirty most of its leaf pages, which COMMIT then writes to the WAL: at 100k
-/// articles an add of 1,000 rewrote nearly the whole table (docs/PERFORMANCE.md, "Story index"). Inserts into a
-/// table a sixteenth the size dirty a sixteenth of the pages; the merge, once every sixteenth of the index's
-/// growth, writes the large table once. Set, not tuned: lookups probe both tables.
-const MERGE_SHARE: i64 = 16;
-/// 1,000 articles' keys.
-const MIN_MERGE_ROWS: i64 = 160_000;
-
-/// Merges `recent_bands` into `bands` when due; returns the rows merged.
-pub fn merge_recent_bands(tx: &Transaction) -> Sql<i64> {
-    let recent: i64 = tx.query_row("SELECT count(*) FROM recent_bands", [], |row| row.get(0))?;
-    let base: i64 = meta(tx, "bands_rows")?.and_then(|v| v.parse().ok()).unwrap_or(0);
-    if recent < MIN_MERGE_ROWS || recent * MERGE_SHARE < base {
-        return Ok(0);
-    }
-    tx.execute_batch(
-        "INSERT OR IGNORE INTO bands (key, article) SELECT key, article FROM recent_bands ORDER BY key, article; \
-         DELETE FROM recent_bands;",
-    )?;
-    set_meta(tx, "bands_rows", &(base + recent).to_string())?;
-    Ok(recent)
-}
-
 /// Edges of an article with a score of at least `at_least`: (other article, score).
 pub fn edges_of(tx: &Transaction, seq: i64, at_least: f64) -> Sql<Vec<(i64, f64)>> {
     scored_pairs_of(tx, "edges", seq, at_least)
+}
+
+/// Every edge whose smaller end is one of `seqs` (sorted): (lhs, rhs), read by one statement in key order. Among
+/// a set of articles, each edge is found once from its smaller end, and without its score the `edges_rhs`
+/// half and its row lookups are not needed (one statement per article and direction was 0.5 s of an add to the
+/// 1M index: docs/PERFORMANCE.md, "Story index").
+pub fn edges_from(tx: &Transaction, seqs: &[i64]) -> Sql<Vec<(i64, i64)>> {
+    let keys: Vec<rusqlite::types::Value> =
+        seqs.iter().map(|&seq| rusqlite::types::Value::from(seq)).collect();
+    let mut select = tx.prepare_cached(
+        "SELECT e.lhs, e.rhs FROM rarray(?1) AS k CROSS JOIN edges AS e ON e.lhs = k.value",
+    )?;
+    let rows = select.query_map([std::rc::Rc::new(keys)], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
 }
 
 /// The pairs of a table of scored pairs (`edges`, `storyline_links`: lhs < rhs, score) that hold `id`, with a
@@ -396,8 +326,8 @@ impl PairingCache {
         Ok(self.known[&seq])
     }
 
-    /// Reads the articles of `seqs` not cached yet, in one statement over them in seq order (one statement per
-    /// article was a fifth of an add to the 1M index: docs/PERFORMANCE.md, "Story index").
+    /// Reads the articles of `seqs` not cached yet, by one statement over them in seq order (measured no faster
+    /// than one statement an article: the time is in the pages of the large `articles` rows).
     pub fn load(&mut self, tx: &Transaction, seqs: BTreeSet<i64>) -> Sql<()> {
         let missing: Vec<rusqlite::types::Value> = seqs
             .into_iter()

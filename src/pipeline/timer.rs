@@ -28,9 +28,10 @@ impl<'o> StageTimer<'o> {
     pub(crate) fn stage(&mut self, name: &str) {
         if self.enabled {
             eprintln!(
-                "storydiff: timing: {name}: {:.3} s (resident {}, peak so far {})",
+                "storydiff: timing: {name}: {:.3} s (resident {}, anon {}, peak so far {})",
                 self.last.elapsed().as_secs_f64(),
                 memory_status("VmRSS:"),
+                memory_status("RssAnon:"),
                 memory_status("VmHWM:")
             );
         }

@@ -1,0 +1,101 @@
+//! The LSH buckets stored in the index: keys of (view, band, hash), looked up, written, taken out and merged.
+
+use super::store::{meta, set_meta, Sql};
+use rusqlite::{params, Transaction};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The LSH bucket key of one band: the view (0 event, 1 copy), the band and its hash.
+pub fn band_key(view: i64, band: usize, hash: u32) -> i64 {
+    (view << 40) | ((band as i64) << 32) | i64::from(hash)
+}
+
+/// Whether a batch searching `keys` distinct band keys should read the stored buckets in one pass rather than
+/// look each key up: when they number a quarter of the stored rows or more (a first or a large batch), point
+/// lookups would read most pages many times, where one pass reads each once. The quarter is set, not tuned: a
+/// point lookup costs a few B-tree pages, a row of a pass a small share of one.
+pub fn scan_pays(tx: &Transaction, keys: usize) -> Sql<bool> {
+    let stored: i64 = meta(tx, "bands_rows")?.and_then(|v| v.parse().ok()).unwrap_or(0)
+        + tx.query_row("SELECT count(*) FROM recent_bands", [], |row| row.get::<_, i64>(0))?;
+    Ok((keys as i64).saturating_mul(4) >= stored)
+}
+
+/// The stored articles in each bucket of `keys`, by one pass over both tables (a key with none is absent).
+pub fn scan_buckets(tx: &Transaction, keys: &HashSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
+    let mut found: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut scan =
+        tx.prepare_cached("SELECT key, article FROM bands UNION ALL SELECT key, article FROM recent_bands")?;
+    let mut rows = scan.query([])?;
+    while let Some(row) = rows.next()? {
+        let key: i64 = row.get(0)?;
+        if keys.contains(&key) {
+            found.entry(key).or_default().push(row.get(1)?);
+        }
+    }
+    Ok(found)
+}
+
+/// The stored articles in each bucket of `keys`, looked up in key order by one statement over the keys as an
+/// array, so the B-tree pages one lookup reads serve the next (a key with none is absent). One statement per key
+/// measured the same (2.5-2.9 s of an add of 1,000 articles to the 1M index): the time is in the B-tree pages.
+pub fn look_up_buckets(tx: &Transaction, keys: BTreeSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
+    let keys: std::rc::Rc<Vec<rusqlite::types::Value>> =
+        std::rc::Rc::new(keys.into_iter().map(rusqlite::types::Value::from).collect());
+    let mut found: HashMap<i64, Vec<i64>> = HashMap::new();
+    for table in ["bands", "recent_bands"] {
+        let mut select = tx.prepare_cached(&format!(
+            "SELECT k.value, b.article FROM rarray(?1) AS k CROSS JOIN {table} AS b ON b.key = k.value"
+        ))?;
+        let mut rows = select.query([&keys])?;
+        while let Some(row) = rows.next()? {
+            found.entry(row.get(0)?).or_default().push(row.get(1)?);
+        }
+    }
+    Ok(found)
+}
+
+/// Writes band keys: (key, article) rows, sorted so the inserts walk the B-tree in order.
+pub fn insert_band_rows(tx: &Transaction, rows: Vec<(i64, i64)>) -> Sql<()> {
+    debug_assert!(rows.windows(2).all(|w| w[0] <= w[1]));
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO recent_bands (key, article) VALUES (?1, ?2)")?;
+    for (key, seq) in rows {
+        insert.execute(params![key, seq])?;
+    }
+    Ok(())
+}
+
+pub fn delete_bands(tx: &Transaction, seq: i64, keys: &[i64]) -> Sql<()> {
+    let mut delete = tx.prepare_cached("DELETE FROM bands WHERE key = ?1 AND article = ?2")?;
+    let mut delete_recent = tx.prepare_cached("DELETE FROM recent_bands WHERE key = ?1 AND article = ?2")?;
+    for &key in keys {
+        if delete_recent.execute(params![key, seq])? == 0 {
+            delete.execute(params![key, seq])?;
+        }
+    }
+    Ok(())
+}
+
+/// `recent_bands` is merged into `bands` once it holds this share of `bands`' rows (1/16), and at least
+/// [`MIN_MERGE_ROWS`]. Why two tables: an add inserts 160 keys an article at random places of the bucket
+/// B-tree, and 160,000 random inserts dirty most of its leaf pages, which COMMIT then writes to the WAL: at 100k
+/// articles an add of 1,000 rewrote nearly the whole table (docs/PERFORMANCE.md, "Story index"). Inserts into a
+/// table a sixteenth the size dirty a sixteenth of the pages; the merge, once every sixteenth of the index's
+/// growth, writes the large table once. Set, not tuned: lookups probe both tables.
+const MERGE_SHARE: i64 = 16;
+/// 1,000 articles' keys.
+const MIN_MERGE_ROWS: i64 = 160_000;
+
+/// Merges `recent_bands` into `bands` when due; returns the rows merged.
+pub fn merge_recent_bands(tx: &Transaction) -> Sql<i64> {
+    let recent: i64 = tx.query_row("SELECT count(*) FROM recent_bands", [], |row| row.get(0))?;
+    let base: i64 = meta(tx, "bands_rows")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    if recent < MIN_MERGE_ROWS || recent * MERGE_SHARE < base {
+        return Ok(0);
+    }
+    tx.execute_batch(
+        "INSERT OR IGNORE INTO bands (key, article) SELECT key, article FROM recent_bands ORDER BY key, article; \
+         DELETE FROM recent_bands;",
+    )?;
+    set_meta(tx, "bands_rows", &(base + recent).to_string())?;
+    Ok(recent)
+}
