@@ -316,8 +316,16 @@ fn add_in(
     let cluster = settings.cluster();
     let mut workspace = Workspace::new(largest.max(1) as usize);
     timer.stage("index add: articles and term counts stored");
-    let searched =
-        candidates::refresh_and_search(tx, &mut workspace, &added, total, &cluster, &config, timer)?;
+    let searched = candidates::refresh_and_search(
+        tx,
+        &mut workspace,
+        &added,
+        total,
+        &cluster,
+        &config,
+        retired.is_empty(),
+        timer,
+    )?;
     buckets::merge_recent_bands(tx)?;
     timer.stage("index add: recent bands merged");
     account.reweighed = searched.reweighed;

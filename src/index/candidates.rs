@@ -29,6 +29,8 @@ pub(super) struct Searched {
 
 /// Writes the band keys of the batch's `added` articles (and of re-weighed ones), finds and verifies their
 /// candidates and two-hop pairs, and stores the edges.
+// The batch's transaction, its state and its settings: grouping them would only move the list.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn refresh_and_search(
     tx: &Transaction,
     workspace: &mut Workspace,
@@ -36,6 +38,7 @@ pub(super) fn refresh_and_search(
     total: i64,
     cluster: &ClusterConfig,
     config: &FeatureConfig,
+    beside: bool,
     timer: &mut StageTimer,
 ) -> store::Sql<Searched> {
     let stale: BTreeMap<i64, Vec<i64>> =
@@ -50,6 +53,7 @@ pub(super) fn refresh_and_search(
     // them alone (at 1M, 677 of an add's 1,000 re-weighed articles; on the replays of allsides_neus, basil,
     // ecbplus_dev and the 100k corpus linking them again changed no story: docs/EVALUATION.md, "Story index").
     let mut unmoved: HashSet<i64> = HashSet::new();
+    let mut taken_out: HashSet<(i64, i64)> = HashSet::new();
     let mut keys_of: BTreeMap<i64, ViewKeys> = BTreeMap::new();
     let mut band_rows: Vec<(i64, i64)> = Vec::new();
     for &seq in &refreshed {
@@ -72,6 +76,7 @@ pub(super) fn refresh_and_search(
                 let gone: Vec<i64> = old_event.iter().copied().filter(|k| !event_keys.contains(k)).collect();
                 let fresh: Vec<i64> = event_keys.iter().copied().filter(|k| !old_event.contains(k)).collect();
                 buckets::delete_bands(tx, seq, &gone)?;
+                taken_out.extend(gone.iter().map(|&key| (key, seq)));
                 band_rows.extend(fresh.iter().map(|&key| (key, seq)));
                 (event_keys.iter().chain(&old_copy).copied().collect::<Vec<i64>>(), Vec::new())
             }
@@ -102,6 +107,9 @@ pub(super) fn refresh_and_search(
         batch_buckets.get(&key).map_or(&[], |&(start, end)| &band_rows[start..end])
     };
     let mut pairing = PairingCache::default();
+    // Lookups of what earlier batches stored may run on connections of their own, beside this transaction,
+    // unless it has taken an article's rows out before the search that they would still see (a correction).
+    let reader_path = tx.path().filter(|path| beside && !path.is_empty());
     let mut pairs: BTreeSet<(i64, i64)> = BTreeSet::new();
     let searched: Vec<(&i64, &ViewKeys)> = keys_of.iter().collect();
     let keys_of_chunk = |chunk: &[(&i64, &ViewKeys)]| -> BTreeSet<i64> {
@@ -120,7 +128,10 @@ pub(super) fn refresh_and_search(
         let buckets = match &scanned {
             Some(all) => all,
             None => {
-                looked_up = buckets::look_up_buckets(tx, keys_of_chunk(chunk))?;
+                looked_up = match reader_path {
+                    Some(path) => buckets::look_up_buckets_beside(path, keys_of_chunk(chunk), &taken_out)?,
+                    None => buckets::look_up_buckets(tx, keys_of_chunk(chunk))?,
+                };
                 &looked_up
             }
         };
@@ -145,7 +156,7 @@ pub(super) fn refresh_and_search(
                     counted_of.push((seq, collisions.into_iter().collect()));
                 }
             }
-            pairing.load(tx, met)?;
+            pairing.load(tx, met, reader_path)?;
             for (seq, collisions) in counted_of {
                 let (day, script) = pairing.get(tx, seq)?;
                 let mut counted: Vec<(u32, i64)> = Vec::with_capacity(collisions.len());
@@ -214,7 +225,7 @@ pub(super) fn refresh_and_search(
 /// tuned: a few hundred MB at most for buckets of a few articles each.
 const BUCKET_CHUNK: usize = 20_000;
 
-/// Articles whose collisions are counted before their dates and scripts are read in one statement. Set, not
+/// Articles whose collisions are counted before their dates and scripts are read at once. Set, not
 /// tuned: an add's own articles in one or two parts, and a few tens of MB of collisions at most.
 const PAIRING_CHUNK: usize = 1000;
 

@@ -99,7 +99,7 @@ pub enum IndexError {
 }
 
 /// The most of the index file read through a memory map (64 GiB: all of it at any size this machine holds).
-const MMAP_BYTES: i64 = 64 << 30;
+pub(super) const MMAP_BYTES: i64 = 64 << 30;
 /// SQLite's page cache, in KiB (256 MiB): the pages an add writes (buckets, frequencies) stay in it.
 const CACHE_KIB: i64 = 256 << 10;
 
