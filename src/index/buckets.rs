@@ -140,3 +140,43 @@ pub fn merge_recent_bands(tx: &Transaction) -> Sql<i64> {
     set_meta(tx, "bands_rows", &(base + recent).to_string())?;
     Ok(recent)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::ClusterConfig;
+    use crate::features::FeatureConfig;
+    use rusqlite::TransactionBehavior;
+    use std::time::Duration;
+
+    #[test]
+    fn issue_18_lookups_beside_the_write_transaction_give_what_the_transaction_sees() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.db");
+        let settings = super::super::Settings::of(&ClusterConfig::default(), &FeatureConfig::default());
+        let mut index =
+            super::super::Index::open_for_writing(&path, &settings, Duration::from_secs(5)).unwrap();
+        let old = [(band_key(0, 3, 7), 1), (band_key(0, 3, 7), 2), (band_key(1, 0, 9), 2)];
+        let recent = vec![(band_key(0, 3, 7), 3), (band_key(0, 5, 1), 3)];
+        {
+            let tx = index.connection.transaction().unwrap();
+            for (key, article) in &old {
+                tx.execute("INSERT INTO bands (key, article) VALUES (?1, ?2)", params![key, article])
+                    .unwrap();
+            }
+            insert_band_rows(&tx, recent).unwrap();
+            tx.commit().unwrap();
+        }
+        let tx = index.connection.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
+        // As a batch does before its search: a re-weighed article's moved key taken out of the buckets.
+        delete_bands(&tx, 2, &[band_key(0, 3, 7)]).unwrap();
+        let keys: BTreeSet<i64> =
+            [band_key(0, 3, 7), band_key(1, 0, 9), band_key(0, 5, 1), band_key(0, 9, 9)].into();
+        let taken_out: HashSet<(i64, i64)> = [(band_key(0, 3, 7), 2)].into();
+        let in_transaction = look_up_buckets(&tx, keys.clone()).unwrap();
+        let beside = look_up_buckets_beside(path.to_str().unwrap(), keys, &taken_out).unwrap();
+        assert_eq!(beside, in_transaction);
+        assert_eq!(in_transaction[&band_key(0, 3, 7)], vec![1, 3]);
+        assert!(!in_transaction.contains_key(&band_key(0, 9, 9)));
+    }
+}
