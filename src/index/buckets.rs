@@ -1,5 +1,6 @@
 //! The LSH buckets stored in the index: keys of (view, band, hash), looked up, written, taken out and merged.
 
+use super::beside::{as_array, on_two_readers};
 use super::store::{meta, set_meta, Sql};
 use rusqlite::{params, Transaction};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -37,9 +38,8 @@ pub fn scan_buckets(tx: &Transaction, keys: &HashSet<i64>) -> Sql<HashMap<i64, V
 /// The stored articles in each bucket of `keys`, looked up in key order by one statement over the keys as an
 /// array, so the B-tree pages one lookup reads serve the next (a key with none is absent). One statement per key
 /// measured the same (2.5-2.9 s of an add of 1,000 articles to the 1M index): the time is in the B-tree pages.
-pub fn look_up_buckets(tx: &Transaction, keys: BTreeSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
-    let keys: std::rc::Rc<Vec<rusqlite::types::Value>> =
-        std::rc::Rc::new(keys.into_iter().map(rusqlite::types::Value::from).collect());
+pub fn look_up_buckets(tx: &rusqlite::Connection, keys: BTreeSet<i64>) -> Sql<HashMap<i64, Vec<i64>>> {
+    let keys = as_array(keys);
     let mut found: HashMap<i64, Vec<i64>> = HashMap::new();
     for table in ["bands", "recent_bands"] {
         let mut select = tx.prepare_cached(&format!(
@@ -54,44 +54,24 @@ pub fn look_up_buckets(tx: &Transaction, keys: BTreeSet<i64>) -> Sql<HashMap<i64
 }
 
 /// [`look_up_buckets`] on two connections of their own, each over half the keys, beside the batch's write
-/// transaction: they read the index as of its last commit, so the caller drops what the transaction has taken
-/// out of the buckets since (`taken_out`: (key, article)). With both cores on the B-tree pages, the lookups of an
-/// add of 1,000 articles to the 1M index took about half as long (docs/PERFORMANCE.md, "Story index").
+/// transaction: they read the index as of its last commit, so what the transaction has taken out of the buckets
+/// since (`taken_out`: (key, article)) is dropped from what they return. Together with the dates read the same
+/// way, buckets searched went from 2.4 to 1.8-2.2 s in an add of 1,000 articles to the 1M index
+/// (docs/PERFORMANCE.md, "Story index").
 pub fn look_up_buckets_beside(
     path: &str,
     keys: BTreeSet<i64>,
     taken_out: &HashSet<(i64, i64)>,
 ) -> Sql<HashMap<i64, Vec<i64>>> {
     let keys: Vec<i64> = keys.into_iter().collect();
-    let (lhs, rhs) = keys.split_at(keys.len() / 2);
-    let read_half = |half: &[i64]| -> Sql<HashMap<i64, Vec<i64>>> {
-        let connection = open_reader(path)?;
-        let reader = connection.unchecked_transaction()?;
-        look_up_buckets(&reader, half.iter().copied().collect())
-    };
-    let (lhs, rhs) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| read_half(rhs));
-        (read_half(lhs), other.join().expect("a bucket lookup thread panicked"))
-    });
-    let mut found = lhs?;
-    found.extend(rhs?);
+    let [mut found, rhs] =
+        on_two_readers(path, &keys, |reader, half| look_up_buckets(reader, half.iter().copied().collect()))?;
+    found.extend(rhs);
     for (key, members) in found.iter_mut() {
         members.retain(|&article| !taken_out.contains(&(*key, article)));
     }
     found.retain(|_, members| !members.is_empty());
     Ok(found)
-}
-
-/// A read-only connection of its own to the index at `path`, set up as the writer's for reading (memory map,
-/// `rarray`), for lookups beside the batch's write transaction.
-pub fn open_reader(path: &str) -> Sql<rusqlite::Connection> {
-    let connection = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    rusqlite::vtab::array::load_module(&connection)?;
-    connection.pragma_update(None, "mmap_size", super::MMAP_BYTES)?;
-    Ok(connection)
 }
 
 /// Writes band keys: (key, article) rows, sorted so the inserts walk the B-tree in order.

@@ -6,6 +6,7 @@
 //! (`reconcile`). A process killed mid-way leaves the index as it was before the batch.
 
 mod add;
+mod beside;
 mod buckets;
 mod candidates;
 mod clustering;
@@ -150,7 +151,7 @@ impl Index {
         };
         let mut connection = Connection::open_with_flags(path, flags).map_err(sqlite)?;
         connection.busy_timeout(wait).map_err(sqlite)?;
-        // `rarray()`: a batch's bucket keys go to SQLite as one array, looked up in one statement (`buckets.rs`).
+        // `rarray()`: key lists go to SQLite as one array, looked up in one statement (`beside.rs`).
         rusqlite::vtab::array::load_module(&connection).map_err(sqlite)?;
         // WAL: readers are never blocked by the writer, and a killed writer leaves the last commit intact.
         // NORMAL syncing is durable against a killed process (the case tested); a power cut may lose the last

@@ -1,6 +1,7 @@
 //! The queries the index runs inside a transaction: articles in and out, document frequencies, edges and story
 //! memberships (the LSH buckets are in [`super::buckets`]).
 
+use super::beside::{as_array, on_two_readers};
 use super::codec;
 use crate::features::{self, ArticleFeatures, DocumentFrequencies, FeatureConfig, TermCounts, TermKey};
 use crate::sketch::CopySignature;
@@ -134,13 +135,11 @@ impl Frequencies {
         if missing.is_empty() {
             return Ok(());
         }
-        let keys: Vec<rusqlite::types::Value> =
-            missing.iter().map(|&key| rusqlite::types::Value::from(i64::from(key))).collect();
         let mut select = tx.prepare_cached(
             "SELECT f.term, f.articles FROM rarray(?1) AS k CROSS JOIN document_frequencies AS f \
              ON f.term = k.value",
         )?;
-        let mut rows = select.query([std::rc::Rc::new(keys)])?;
+        let mut rows = select.query([as_array(missing.iter().map(|&key| i64::from(key)))])?;
         while let Some(row) = rows.next()? {
             let (term, articles): (i64, i64) = (row.get(0)?, row.get(1)?);
             self.table.insert(term as TermKey, articles.max(0) as u32);
@@ -214,12 +213,10 @@ pub fn edges_of(tx: &Transaction, seq: i64, at_least: f64) -> Sql<Vec<(i64, f64)
 /// half and its row lookups are not needed (one statement per article and direction was 0.5 s of an add to the
 /// 1M index: docs/PERFORMANCE.md, "Story index").
 pub fn edges_from(tx: &Transaction, seqs: &[i64]) -> Sql<Vec<(i64, i64)>> {
-    let keys: Vec<rusqlite::types::Value> =
-        seqs.iter().map(|&seq| rusqlite::types::Value::from(seq)).collect();
     let mut select = tx.prepare_cached(
         "SELECT e.lhs, e.rhs FROM rarray(?1) AS k CROSS JOIN edges AS e ON e.lhs = k.value",
     )?;
-    let rows = select.query_map([std::rc::Rc::new(keys)], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let rows = select.query_map([as_array(seqs.iter().copied())], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
 
@@ -337,17 +334,8 @@ impl PairingCache {
     pub fn load(&mut self, tx: &Transaction, seqs: BTreeSet<i64>, beside: Option<&str>) -> Sql<()> {
         let mut missing: Vec<i64> = seqs.into_iter().filter(|seq| !self.known.contains_key(seq)).collect();
         if let Some(path) = beside.filter(|_| missing.len() >= 2) {
-            let (lhs, rhs) = missing.split_at(missing.len() / 2);
-            let read_half = |half: &[i64]| -> Sql<Vec<(i64, Pairing)>> {
-                let connection = super::buckets::open_reader(path)?;
-                let reader = connection.unchecked_transaction()?;
-                read_pairing(&reader, half)
-            };
-            let (lhs, rhs) = std::thread::scope(|scope| {
-                let other = scope.spawn(|| read_half(rhs));
-                (read_half(lhs), other.join().expect("a reading thread panicked"))
-            });
-            self.known.extend(lhs?.into_iter().chain(rhs?));
+            let [lhs, rhs] = on_two_readers(path, &missing, read_pairing)?;
+            self.known.extend(lhs.into_iter().chain(rhs));
             missing.retain(|seq| !self.known.contains_key(seq));
         }
         let wanted = missing.len();
@@ -365,12 +353,10 @@ fn read_pairing(connection: &rusqlite::Connection, seqs: &[i64]) -> Sql<Vec<(i64
     if seqs.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<rusqlite::types::Value> =
-        seqs.iter().map(|&seq| rusqlite::types::Value::from(seq)).collect();
     let mut select = connection.prepare_cached(
         "SELECT a.seq, a.date, a.pairing FROM rarray(?1) AS k CROSS JOIN articles AS a ON a.seq = k.value",
     )?;
-    let rows = select.query_map([std::rc::Rc::new(keys)], |row| {
+    let rows = select.query_map([as_array(seqs.iter().copied())], |row| {
         let (seq, date, pairing): (i64, Option<String>, u8) = (row.get(0)?, row.get(1)?, row.get(2)?);
         let day = date
             .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
