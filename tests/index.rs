@@ -444,7 +444,7 @@ fn issue_18_an_index_of_schema_1_is_migrated_and_links_its_storylines_at_the_nex
             .execute_batch(
                 "DROP TABLE name_terms; DROP TABLE story_profiles; DROP TABLE story_names; \
                  DROP TABLE storyline_links; DROP TABLE storylines; DELETE FROM meta WHERE key = 'next_storyline'; \
-                 PRAGMA user_version = 1;",
+                 DROP TABLE article_days; PRAGMA user_version = 1;",
             )
             .unwrap();
     }
@@ -458,4 +458,44 @@ fn issue_18_an_index_of_schema_1_is_migrated_and_links_its_storylines_at_the_nex
     assert!(String::from_utf8_lossy(&refused).contains("linked at its next add"));
     add(&db, &[last_path.to_str().unwrap()], "2025-12-31");
     assert_eq!(partition(&storyline_assignments(&db)), partition(&one_shot_storylines(&corpus)));
+}
+
+/// Every row of `article_days`: (seq, day, pairing).
+fn article_days(db: &Path) -> Vec<(i64, Option<i64>, i64)> {
+    let connection = rusqlite::Connection::open(db).unwrap();
+    let mut select = connection.prepare("SELECT seq, day, pairing FROM article_days ORDER BY seq").unwrap();
+    let rows = select.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn issue_18_an_index_of_schema_2_is_migrated_with_the_days_its_search_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = storyline_corpus();
+    let text = std::fs::read_to_string(&corpus).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let (first, last) = lines.split_at(lines.len() - 3);
+    let first_path = dir.path().join("first.jsonl");
+    let last_path = dir.path().join("last.jsonl");
+    std::fs::write(&first_path, first.join("\n") + "\n").unwrap();
+    std::fs::write(&last_path, last.join("\n") + "\n").unwrap();
+    let (migrated, written) = (dir.path().join("migrated.db"), dir.path().join("written.db"));
+    for db in [&migrated, &written] {
+        add(db, &[first_path.to_str().unwrap()], "2025-12-30");
+    }
+    let days = article_days(&written);
+    assert_eq!(days.len(), first.len());
+    assert!(days.iter().filter(|(_, day, _)| day.is_some()).count() > first.len() / 2, "{days:?}");
+    // What storydiff of schema 2 wrote: no `article_days`.
+    rusqlite::Connection::open(&migrated)
+        .unwrap()
+        .execute_batch("DROP TABLE article_days; PRAGMA user_version = 2;")
+        .unwrap();
+    storydiff(&["index", "stories", "--db", migrated.to_str().unwrap()]).success();
+    assert_eq!(article_days(&migrated), days);
+    for db in [&migrated, &written] {
+        add(db, &[last_path.to_str().unwrap()], "2025-12-31");
+    }
+    assert_eq!(assignments(&migrated), assignments(&written));
+    assert_eq!(article_days(&migrated), article_days(&written));
 }

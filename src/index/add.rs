@@ -279,6 +279,8 @@ fn add_in(
              language, pairing, headline_only, shingle_count, body, counts, copy_signature, band_keys, weighed_at) \
              VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, x'', ?16)",
         )?;
+        let mut day =
+            tx.prepare_cached("INSERT INTO article_days (seq, day, pairing) VALUES (?1, ?2, ?3)")?;
         let mut duplicate = tx.prepare_cached(
             "INSERT OR IGNORE INTO duplicates (doc_id, article, batch) VALUES (?1, ?2, ?3)",
         )?;
@@ -302,6 +304,11 @@ fn add_in(
                 total,
             ])?;
             let seq = tx.last_insert_rowid();
+            day.execute(params![
+                seq,
+                super::schema::day_number(article.date),
+                crate::text::language::pairing_id(article.language.as_deref())
+            ])?;
             for id in &article.duplicate_ids {
                 account.duplicates += duplicate.execute(params![id, seq, batch])?;
             }

@@ -1,6 +1,6 @@
 //! The LSH buckets stored in the index: keys of (view, band, hash), looked up, written, taken out and merged.
 
-use super::beside::{as_array, on_two_readers};
+use super::beside::{as_array, Readers};
 use super::store::{meta, set_meta, Sql};
 use rusqlite::{params, Transaction};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -59,13 +59,13 @@ pub fn look_up_buckets(tx: &rusqlite::Connection, keys: BTreeSet<i64>) -> Sql<Ha
 /// way, buckets searched went from 2.4 to 1.8-2.2 s in an add of 1,000 articles to the 1M index
 /// (docs/PERFORMANCE.md, "Story index").
 pub fn look_up_buckets_beside(
-    path: &str,
+    readers: &mut Readers,
     keys: BTreeSet<i64>,
     taken_out: &HashSet<(i64, i64)>,
 ) -> Sql<HashMap<i64, Vec<i64>>> {
     let keys: Vec<i64> = keys.into_iter().collect();
     let [mut found, rhs] =
-        on_two_readers(path, &keys, |reader, half| look_up_buckets(reader, half.iter().copied().collect()))?;
+        readers.on_two(&keys, |reader, half| look_up_buckets(reader, half.iter().copied().collect()))?;
     found.extend(rhs);
     for (key, members) in found.iter_mut() {
         members.retain(|&article| !taken_out.contains(&(*key, article)));
@@ -154,7 +154,8 @@ mod tests {
             [band_key(0, 3, 7), band_key(1, 0, 9), band_key(0, 5, 1), band_key(0, 9, 9)].into();
         let taken_out: HashSet<(i64, i64)> = [(band_key(0, 3, 7), 2)].into();
         let in_transaction = look_up_buckets(&tx, keys.clone()).unwrap();
-        let beside = look_up_buckets_beside(path.to_str().unwrap(), keys, &taken_out).unwrap();
+        let mut readers = super::super::beside::Readers::new(path.to_str().unwrap());
+        let beside = look_up_buckets_beside(&mut readers, keys, &taken_out).unwrap();
         assert_eq!(beside, in_transaction);
         assert_eq!(in_transaction[&band_key(0, 3, 7)], vec![1, 3]);
         assert!(!in_transaction.contains_key(&band_key(0, 9, 9)));

@@ -1,6 +1,7 @@
 //! A batch's candidate search over the stored buckets: band keys of new and re-weighed articles, collisions
 //! counted per view under the date window and script rule, two-hop pairs, each pair verified once.
 
+use super::beside::Readers;
 use super::store::{self, PairingCache};
 use super::workspace::Workspace;
 use super::{buckets, codec};
@@ -10,6 +11,7 @@ use crate::pipeline::timer::StageTimer;
 use crate::sketch::MAX_CANDIDATES_PER_ARTICLE;
 use rayon::prelude::*;
 use rusqlite::{params, Transaction};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// An article's band keys to search: event view, copy view.
@@ -44,7 +46,7 @@ pub(super) fn refresh_and_search(
     let stale: BTreeMap<i64, Vec<i64>> =
         take_stale(tx, total, REWEIGH_BUDGET.max(added.len()))?.into_iter().collect();
     let refreshed: Vec<i64> = added.iter().chain(stale.keys()).copied().collect();
-    let event_bands = workspace.ensure(tx, &refreshed, config)?;
+    let event_bands = workspace.ensure_with_bands(tx, &refreshed, config)?;
     timer.stage("index add: features and band keys");
     // Band keys of the new articles, and of re-weighed ones whose event-view keys moved, then the candidate
     // search over the stored buckets (the batch included). A re-weighed article's copy view does not depend on
@@ -109,7 +111,7 @@ pub(super) fn refresh_and_search(
     let mut pairing = PairingCache::default();
     // Lookups of what earlier batches stored may run on connections of their own, beside this transaction,
     // unless it has taken an article's rows out before the search that they would still see (a correction).
-    let reader_path = tx.path().filter(|path| beside && !path.is_empty());
+    let mut readers = tx.path().filter(|path| beside && !path.is_empty()).map(Readers::new);
     let mut pairs: BTreeSet<(i64, i64)> = BTreeSet::new();
     let searched: Vec<(&i64, &ViewKeys)> = keys_of.iter().collect();
     let keys_of_chunk = |chunk: &[(&i64, &ViewKeys)]| -> BTreeSet<i64> {
@@ -128,8 +130,10 @@ pub(super) fn refresh_and_search(
         let buckets = match &scanned {
             Some(all) => all,
             None => {
-                looked_up = match reader_path {
-                    Some(path) => buckets::look_up_buckets_beside(path, keys_of_chunk(chunk), &taken_out)?,
+                looked_up = match readers.as_mut() {
+                    Some(readers) => {
+                        buckets::look_up_buckets_beside(readers, keys_of_chunk(chunk), &taken_out)?
+                    }
                     None => buckets::look_up_buckets(tx, keys_of_chunk(chunk))?,
                 };
                 &looked_up
@@ -143,7 +147,7 @@ pub(super) fn refresh_and_search(
             for &(&seq, (event_keys, copy_keys)) in part {
                 met.insert(seq);
                 for keys in [event_keys, copy_keys] {
-                    let mut collisions: HashMap<i64, u32> = HashMap::new();
+                    let mut collisions: FxHashMap<i64, u32> = FxHashMap::default();
                     for &key in keys {
                         let stored = buckets.get(&key).into_iter().flatten().copied();
                         for other in stored.chain(batch_bucket(key).iter().map(|&(_, seq)| seq)) {
@@ -156,7 +160,7 @@ pub(super) fn refresh_and_search(
                     counted_of.push((seq, collisions.into_iter().collect()));
                 }
             }
-            pairing.load(tx, met, reader_path)?;
+            pairing.load(tx, met, readers.as_mut())?;
             for (seq, collisions) in counted_of {
                 let (day, script) = pairing.get(tx, seq)?;
                 let mut counted: Vec<(u32, i64)> = Vec::with_capacity(collisions.len());
@@ -180,8 +184,8 @@ pub(super) fn refresh_and_search(
     timer.stage("index add: buckets searched");
     buckets::insert_band_rows(tx, band_rows)?;
     timer.stage("index add: band keys stored");
-    let new: HashSet<i64> = refreshed.iter().copied().collect();
-    let mut compared: HashSet<(i64, i64)> = pairs.iter().copied().collect();
+    let new: FxHashSet<i64> = refreshed.iter().copied().collect();
+    let mut compared: FxHashSet<(i64, i64)> = pairs.iter().copied().collect();
     let first: Vec<(i64, i64)> = pairs.into_iter().collect();
     let mut touched: Vec<i64> = refreshed.iter().copied().filter(|seq| !unmoved.contains(seq)).collect();
     let new_edges = verify_and_store(tx, workspace, &first, cluster, config, &mut touched)?;

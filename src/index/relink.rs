@@ -10,7 +10,8 @@ use crate::cluster::{average_linkage, ClusterConfig};
 use crate::features::FeatureConfig;
 use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension, Transaction};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What linking the stories again left: the events, every story of the articles it looked at with its
 /// members, and the stories it left without an article (merged into another, or emptied).
@@ -46,13 +47,13 @@ pub(super) fn relink(
     };
     let members = store::around(tx, &current, f64::from(cluster.threshold))?;
     workspace.ensure(tx, &members, config)?;
-    let inside: HashSet<i64> = members.iter().copied().collect();
+    let inside: FxHashSet<i64> = members.iter().copied().collect();
     let mut edges: Vec<(i64, i64)> =
         store::edges_from(tx, &members)?.into_iter().filter(|(_, rhs)| inside.contains(rhs)).collect();
     edges.sort_unstable();
     let rescored: Vec<(i64, i64, Option<f32>)> =
         edges.par_iter().map(|&(lhs, rhs)| (lhs, rhs, workspace.verify(lhs, rhs, cluster))).collect();
-    let mut scores: HashMap<(i64, i64), f32> = HashMap::new();
+    let mut scores: FxHashMap<(i64, i64), f32> = FxHashMap::default();
     for (lhs, rhs, score) in rescored {
         match score {
             Some(score) => {
@@ -65,7 +66,7 @@ pub(super) fn relink(
     // Local positions in canonical (doc id) order, so linkage's tie-breaks follow the one-machine run's.
     let mut order = members.clone();
     order.sort_by(|lhs, rhs| (&workspace.stored[lhs].doc_id, lhs).cmp(&(&workspace.stored[rhs].doc_id, rhs)));
-    let position: HashMap<i64, u32> = order.iter().enumerate().map(|(i, &s)| (s, i as u32)).collect();
+    let position: FxHashMap<i64, u32> = order.iter().enumerate().map(|(i, &s)| (s, i as u32)).collect();
     let local: Vec<(u32, u32, f32)> =
         scores.iter().map(|(&(lhs, rhs), &score)| (position[&lhs], position[&rhs], score)).collect();
     let labels = average_linkage(order.len(), &local, cluster.threshold);

@@ -4,7 +4,7 @@ use rusqlite::Connection;
 
 /// The schema this build writes. A database of a newer version is refused, not misread; older versions are
 /// migrated forward in [`migrate`].
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Version 1. Article seqs are never reused (AUTOINCREMENT), nor story ids (`meta.next_story`).
 const SCHEMA_V1: &str = "
@@ -136,6 +136,33 @@ CREATE TABLE storylines (
 );
 ";
 
+/// Version 3: the day and pairing script of every article version, in a table narrow enough that its pages stay
+/// in memory. The candidate filter reads them for every article met in a bucket (at 1M, 906,000 in an add of
+/// 1,000), and from the wide `articles` rows each was a page of its own (docs/PERFORMANCE.md, "Story index").
+/// A version-2 index is migrated by filling it from `articles` ([`fill_article_days`]).
+const SCHEMA_V3: &str = "
+-- Per article version (`articles.seq`): its day (days from the Common Era, NULL when undated) and pairing script.
+CREATE TABLE article_days (seq INTEGER PRIMARY KEY, day INTEGER, pairing INTEGER NOT NULL);
+";
+
+/// An article's day as the index stores it: days from the Common Era (1 January of year 1 is day 1).
+pub fn day_number(date: Option<chrono::NaiveDate>) -> Option<i32> {
+    date.map(|d| chrono::Datelike::num_days_from_ce(&d))
+}
+
+/// Fills `article_days` from the `articles` rows of an index written before schema 3.
+fn fill_article_days(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let mut select = tx.prepare("SELECT seq, date, pairing FROM articles")?;
+    let mut insert = tx.prepare("INSERT INTO article_days (seq, day, pairing) VALUES (?1, ?2, ?3)")?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let (seq, date, pairing): (i64, Option<String>, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        let day = day_number(date.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()));
+        insert.execute(rusqlite::params![seq, day, pairing])?;
+    }
+    Ok(())
+}
+
 /// Why a database cannot be used as this build's index.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -173,6 +200,12 @@ pub fn migrate(connection: &mut Connection) -> Result<(), SchemaError> {
                  ON CONFLICT(key) DO UPDATE SET value = '1'",
                 [],
             )?;
+        }
+    }
+    if version < 3 {
+        transaction.execute_batch(SCHEMA_V3)?;
+        if version >= 1 {
+            fill_article_days(&transaction)?;
         }
     }
     transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;

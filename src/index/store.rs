@@ -1,13 +1,13 @@
 //! The queries the index runs inside a transaction: articles in and out, document frequencies, edges and story
 //! memberships (the LSH buckets are in [`super::buckets`]).
 
-use super::beside::{as_array, on_two_readers};
+use super::beside::{as_array, Readers};
 use super::codec;
 use crate::features::{self, ArticleFeatures, DocumentFrequencies, FeatureConfig, TermCounts, TermKey};
 use crate::sketch::CopySignature;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 pub type Sql<T> = Result<T, rusqlite::Error>;
 
@@ -184,14 +184,21 @@ pub fn load_features(tx: &Transaction, seqs: &[i64]) -> Sql<Vec<StoredFeatures>>
         .collect()
 }
 
-/// Features for clustering from stored counts, weighted by the document frequencies as they stand.
+/// Features for clustering from stored counts, weighted by the document frequencies as they stand, with the
+/// event view's bands when `with_bands`.
 pub fn features_of(
     stored: &StoredFeatures,
     df: &DocumentFrequencies,
     reference: usize,
     config: &FeatureConfig,
-) -> (ArticleFeatures, crate::sketch::EventBands) {
-    let (vector, bands) = features::event_view(&stored.counts, df, reference, config);
+    with_bands: bool,
+) -> (ArticleFeatures, Option<crate::sketch::EventBands>) {
+    let (vector, bands) = if with_bands {
+        let (vector, bands) = features::event_view(&stored.counts, df, reference, config);
+        (vector, Some(bands))
+    } else {
+        (features::event_vector(&stored.counts, df, reference, config), None)
+    };
     let features = ArticleFeatures {
         vector,
         copy_signature: stored.copy_signature,
@@ -314,7 +321,7 @@ type Pairing = (Option<i32>, u8);
 /// Day number and pairing script of articles, cached for the batch (for the candidate filter).
 #[derive(Default)]
 pub struct PairingCache {
-    known: HashMap<i64, Pairing>,
+    known: rustc_hash::FxHashMap<i64, Pairing>,
 }
 
 impl PairingCache {
@@ -331,10 +338,10 @@ impl PairingCache {
     /// (the index's path), two connections of their own read half each, as of the last commit, and the
     /// transaction reads what they cannot see (the batch's own articles): at 1M, the dates of the 619,000
     /// articles an add's first 1,000 articles meet in their buckets.
-    pub fn load(&mut self, tx: &Transaction, seqs: BTreeSet<i64>, beside: Option<&str>) -> Sql<()> {
+    pub fn load(&mut self, tx: &Transaction, seqs: BTreeSet<i64>, beside: Option<&mut Readers>) -> Sql<()> {
         let mut missing: Vec<i64> = seqs.into_iter().filter(|seq| !self.known.contains_key(seq)).collect();
-        if let Some(path) = beside.filter(|_| missing.len() >= 2) {
-            let [lhs, rhs] = on_two_readers(path, &missing, read_pairing)?;
+        if let Some(readers) = beside.filter(|_| missing.len() >= 2) {
+            let [lhs, rhs] = readers.on_two(&missing, read_pairing)?;
             self.known.extend(lhs.into_iter().chain(rhs));
             missing.retain(|seq| !self.known.contains_key(seq));
         }
@@ -354,14 +361,9 @@ fn read_pairing(connection: &rusqlite::Connection, seqs: &[i64]) -> Sql<Vec<(i64
         return Ok(Vec::new());
     }
     let mut select = connection.prepare_cached(
-        "SELECT a.seq, a.date, a.pairing FROM rarray(?1) AS k CROSS JOIN articles AS a ON a.seq = k.value",
+        "SELECT d.seq, d.day, d.pairing FROM rarray(?1) AS k CROSS JOIN article_days AS d ON d.seq = k.value",
     )?;
-    let rows = select.query_map([as_array(seqs.iter().copied())], |row| {
-        let (seq, date, pairing): (i64, Option<String>, u8) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        let day = date
-            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-            .map(|d| chrono::Datelike::num_days_from_ce(&d));
-        Ok((seq, (day, pairing)))
-    })?;
+    let rows = select
+        .query_map([as_array(seqs.iter().copied())], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?))))?;
     rows.collect()
 }
