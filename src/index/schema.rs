@@ -139,10 +139,15 @@ CREATE TABLE storylines (
 /// Version 3: the day and pairing script of every article version, in a table narrow enough that its pages stay
 /// in memory. The candidate filter reads them for every article met in a bucket (at 1M, 906,000 in an add of
 /// 1,000), and from the wide `articles` rows each was a page of its own (docs/PERFORMANCE.md, "Story index").
-/// A version-2 index is migrated by filling it from `articles` ([`fill_article_days`]).
+/// And bucket rows taken out are noted in a small table until the next merge, rather than deleted from the
+/// large one at random places. A version-2 index is migrated by filling `article_days` from `articles`
+/// ([`fill_article_days`]); its `retired_bands` starts empty.
 const SCHEMA_V3: &str = "
 -- Per article version (`articles.seq`): its day (days from the Common Era, NULL when undated) and pairing script.
 CREATE TABLE article_days (seq INTEGER PRIMARY KEY, day INTEGER, pairing INTEGER NOT NULL);
+-- Bucket rows taken out of `bands` (a re-weighed article's moved keys, a retired version's keys) since its last
+-- merge: lookups leave them out, and the merge deletes them from `bands` (`buckets.rs`).
+CREATE TABLE retired_bands (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID;
 ";
 
 /// An article's day as the index stores it: days from the Common Era (1 January of year 1 is day 1).
