@@ -444,7 +444,7 @@ fn issue_18_an_index_of_schema_1_is_migrated_and_links_its_storylines_at_the_nex
             .execute_batch(
                 "DROP TABLE name_terms; DROP TABLE story_profiles; DROP TABLE story_names; \
                  DROP TABLE storyline_links; DROP TABLE storylines; DELETE FROM meta WHERE key = 'next_storyline'; \
-                 DROP TABLE article_days; PRAGMA user_version = 1;",
+                 DROP TABLE article_days; DROP TABLE retired_bands; PRAGMA user_version = 1;",
             )
             .unwrap();
     }
@@ -489,7 +489,7 @@ fn issue_18_an_index_of_schema_2_is_migrated_with_the_days_its_search_reads() {
     // What storydiff of schema 2 wrote: no `article_days`.
     rusqlite::Connection::open(&migrated)
         .unwrap()
-        .execute_batch("DROP TABLE article_days; PRAGMA user_version = 2;")
+        .execute_batch("DROP TABLE article_days; DROP TABLE retired_bands; PRAGMA user_version = 2;")
         .unwrap();
     storydiff(&["index", "stories", "--db", migrated.to_str().unwrap()]).success();
     assert_eq!(article_days(&migrated), days);

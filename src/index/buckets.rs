@@ -95,15 +95,16 @@ pub fn look_up_buckets_beside(
     Ok(found)
 }
 
-/// Writes band keys: (key, article) rows, sorted so the inserts walk the B-tree in order.
-pub fn insert_band_rows(tx: &Transaction, rows: Vec<(i64, i64)>) -> Sql<()> {
+/// Writes band keys: (key, article) rows, sorted so the inserts walk the B-tree in order. Only the articles of
+/// `reweighed` can have rows in `retired_bands` to restore (a new article's seq is new).
+pub fn insert_band_rows(tx: &Transaction, rows: Vec<(i64, i64)>, reweighed: &HashSet<i64>) -> Sql<()> {
     debug_assert!(rows.windows(2).all(|w| w[0] <= w[1]));
     let mut insert =
         tx.prepare_cached("INSERT OR IGNORE INTO recent_bands (key, article) VALUES (?1, ?2)")?;
     // A key that comes back to an article before the merge: its row in `bands` is live again.
     let mut restore = tx.prepare_cached("DELETE FROM retired_bands WHERE key = ?1 AND article = ?2")?;
     for (key, seq) in rows {
-        if restore.execute(params![key, seq])? == 0 {
+        if !reweighed.contains(&seq) || restore.execute(params![key, seq])? == 0 {
             insert.execute(params![key, seq])?;
         }
     }
@@ -187,7 +188,7 @@ mod tests {
                 tx.execute("INSERT INTO bands (key, article) VALUES (?1, ?2)", params![key, article])
                     .unwrap();
             }
-            insert_band_rows(&tx, recent).unwrap();
+            insert_band_rows(&tx, recent, &HashSet::new()).unwrap();
             tx.commit().unwrap();
         }
         let tx = index.connection.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
@@ -226,12 +227,12 @@ mod tests {
         let in_bands: i64 = tx.query_row("SELECT count(*) FROM bands", [], |row| row.get(0)).unwrap();
         assert_eq!(in_bands, 3);
         // It comes back before a merge: found once, not twice.
-        insert_band_rows(&tx, vec![(moving, 2)]).unwrap();
+        insert_band_rows(&tx, vec![(moving, 2)], &[2].into()).unwrap();
         assert_eq!(look(&tx)[&moving], vec![1, 2]);
         // Moves away again, and a merge is due (enough rows waiting): the row leaves `bands` for good.
         delete_bands(&tx, 2, &[moving]).unwrap();
         let filler: Vec<(i64, i64)> = (0..MIN_MERGE_ROWS).map(|i| (band_key(1, 0, i as u32), 100)).collect();
-        insert_band_rows(&tx, filler).unwrap();
+        insert_band_rows(&tx, filler, &HashSet::new()).unwrap();
         assert_eq!(merge_recent_bands(&tx).unwrap(), MIN_MERGE_ROWS);
         let waiting: i64 = tx
             .query_row(

@@ -143,9 +143,9 @@ pub(super) fn refresh_and_search(
         // once, then the filter. Parts bound the collisions held.
         for part in chunk.chunks(PAIRING_CHUNK) {
             let mut counted_of: Vec<(i64, Vec<(i64, u32)>)> = Vec::with_capacity(part.len() * 2);
-            let mut met: BTreeSet<i64> = BTreeSet::new();
+            let mut met: Vec<i64> = Vec::new();
             for &(&seq, (event_keys, copy_keys)) in part {
-                met.insert(seq);
+                met.push(seq);
                 for keys in [event_keys, copy_keys] {
                     let mut collisions: FxHashMap<i64, u32> = FxHashMap::default();
                     for &key in keys {
@@ -160,6 +160,8 @@ pub(super) fn refresh_and_search(
                     counted_of.push((seq, collisions.into_iter().collect()));
                 }
             }
+            met.sort_unstable();
+            met.dedup();
             pairing.load(tx, met, readers.as_mut())?;
             for (seq, collisions) in counted_of {
                 let (day, script) = pairing.get(tx, seq)?;
@@ -174,15 +176,21 @@ pub(super) fn refresh_and_search(
                         counted.push((count, other));
                     }
                 }
-                counted.sort_unstable_by(|lhs, rhs| rhs.0.cmp(&lhs.0).then(lhs.1.cmp(&rhs.1)));
-                for (_, other) in counted.into_iter().take(MAX_CANDIDATES_PER_ARTICLE) {
+                // The most collisions first, ties by seq: a total order, so the ones kept do not depend on how
+                // they were selected.
+                let order = |lhs: &(u32, i64), rhs: &(u32, i64)| rhs.0.cmp(&lhs.0).then(lhs.1.cmp(&rhs.1));
+                if counted.len() > MAX_CANDIDATES_PER_ARTICLE {
+                    counted.select_nth_unstable_by(MAX_CANDIDATES_PER_ARTICLE, order);
+                    counted.truncate(MAX_CANDIDATES_PER_ARTICLE);
+                }
+                for (_, other) in counted {
                     pairs.insert((seq.min(other), seq.max(other)));
                 }
             }
         }
     }
     timer.stage("index add: buckets searched");
-    buckets::insert_band_rows(tx, band_rows)?;
+    buckets::insert_band_rows(tx, band_rows, &stale.keys().copied().collect())?;
     timer.stage("index add: band keys stored");
     let new: FxHashSet<i64> = refreshed.iter().copied().collect();
     let mut compared: FxHashSet<(i64, i64)> = pairs.iter().copied().collect();

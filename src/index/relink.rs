@@ -9,7 +9,7 @@ use super::workspace::Workspace;
 use crate::cluster::{average_linkage, ClusterConfig};
 use crate::features::FeatureConfig;
 use rayon::prelude::*;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -35,16 +35,12 @@ pub(super) fn relink(
     seeds.sort_unstable();
     seeds.dedup();
     // Only current articles: a retired version's neighbours were seeded, not the version.
-    let current: Vec<i64> = {
-        let mut is_current = tx.prepare_cached("SELECT 1 FROM articles WHERE seq = ?1 AND current = 1")?;
-        let mut kept = Vec::new();
-        for seq in seeds {
-            if is_current.query_row([seq], |_| Ok(())).optional()?.is_some() {
-                kept.push(seq);
-            }
-        }
-        kept
-    };
+    let current: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT a.seq FROM rarray(?1) AS k CROSS JOIN articles AS a ON a.seq = k.value WHERE a.current = 1",
+        )?
+        .query_map([super::beside::as_array(seeds)], |row| row.get(0))?
+        .collect::<store::Sql<_>>()?;
     let members = store::around(tx, &current, f64::from(cluster.threshold))?;
     workspace.ensure(tx, &members, config)?;
     let inside: FxHashSet<i64> = members.iter().copied().collect();
@@ -57,7 +53,7 @@ pub(super) fn relink(
     for (lhs, rhs, score) in rescored {
         match score {
             Some(score) => {
-                store::put_edge(tx, lhs, rhs, score)?;
+                store::rescore_edge(tx, lhs, rhs, score)?;
                 scores.insert((lhs, rhs), score);
             }
             None => store::delete_edge(tx, lhs, rhs)?,
