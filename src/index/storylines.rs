@@ -1,6 +1,7 @@
 //! Storylines in the index: every live story's name profile kept, stories linked through the names they share,
 //! and storyline ids carried from batch to batch by the rules stories follow.
 
+use super::beside::as_array;
 use super::codec;
 use super::reconcile::{reconcile, StoryEvent};
 use super::relink::Relinked;
@@ -260,18 +261,25 @@ fn name_terms(
     workspace: &Workspace,
     stories: &BTreeMap<i64, BTreeSet<i64>>,
 ) -> Sql<NameTerms> {
-    let terms: BTreeSet<TermKey> = stories
+    let mut terms: Vec<TermKey> = stories
         .values()
         .flatten()
         .flat_map(|&seq| workspace.features(seq).vector.iter().map(|(key, _)| key))
         .collect();
-    let mut select = tx.prepare_cached("SELECT named, lowercase FROM name_terms WHERE term = ?1")?;
+    terms.sort_unstable();
+    terms.dedup();
+    // One statement over the terms in order, not one per term (at 1M, the terms of 41,000 articles).
+    let mut select = tx.prepare_cached(
+        "SELECT n.term, n.named, n.lowercase FROM rarray(?1) AS k CROSS JOIN name_terms AS n ON n.term = k.value",
+    )?;
     let mut names = NameTerms::default();
-    for key in terms {
-        let counts: Option<(i64, i64)> =
-            select.query_row([i64::from(key)], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
-        if matches!(counts, Some((named, 0)) if named > 0) {
-            names.insert(key);
+    let rows = select.query_map([as_array(terms.into_iter().map(i64::from))], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
+    })?;
+    for row in rows {
+        let (term, named, lowercase) = row?;
+        if named > 0 && lowercase == 0 {
+            names.insert(term as TermKey);
         }
     }
     Ok(names)
