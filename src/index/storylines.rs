@@ -193,7 +193,10 @@ fn link(
     let mut set_line = tx.prepare_cached("UPDATE story_profiles SET storyline = ?2 WHERE story = ?1")?;
     let mut new_members: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
     for (&story, &line) in &outcome.story_of {
-        set_line.execute(params![story, line])?;
+        // Written only where it changed: rewriting an unchanged row still rewrites its index entry.
+        if previous.get(&story) != Some(&line) {
+            set_line.execute(params![story, line])?;
+        }
         new_members.entry(line).or_default().insert(story);
     }
     let average = |lhs: &BTreeSet<i64>, rhs: &BTreeSet<i64>| -> Option<f32> {
