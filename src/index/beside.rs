@@ -23,7 +23,7 @@ fn open_reader(path: &str) -> Sql<Connection> {
     Ok(connection)
 }
 
-/// Two read-only connections of their own to the index, opened at first use and kept for the batch: each
+/// Two read-only connections of their own to the index, opened at first use and kept for the search: each
 /// connection maps the file afresh, so reopening them per lookup faulted the same B-tree pages in again and
 /// unmapped them at every close.
 pub struct Readers {
