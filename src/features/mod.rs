@@ -208,7 +208,7 @@ pub fn event_view(
 }
 
 /// The event view's vector alone, without its bands: what verification needs of an article whose band keys are
-/// not written (the index's stored neighbours). The bands' signature was a tenth of an add's time at 1M.
+/// not written (the index's stored neighbours). The bands' signature was about 4% of an add's samples at 1M.
 pub fn event_vector(
     counts: &[(TermKey, f32)],
     df: &DocumentFrequencies,

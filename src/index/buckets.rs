@@ -32,16 +32,11 @@ pub fn scan_buckets(tx: &Transaction, keys: &HashSet<i64>) -> Sql<HashMap<i64, V
             found.entry(key).or_default().push(row.get(1)?);
         }
     }
-    let retired: Vec<(i64, i64)> = tx
+    let retired: HashSet<(i64, i64)> = tx
         .prepare_cached("SELECT key, article FROM retired_bands")?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Sql<_>>()?;
-    for (key, article) in retired {
-        if let Some(members) = found.get_mut(&key) {
-            members.retain(|&member| member != article);
-        }
-    }
-    found.retain(|_, members| !members.is_empty());
+    leave_out(&mut found, &retired);
     Ok(found)
 }
 
@@ -65,13 +60,19 @@ pub fn look_up_buckets(tx: &rusqlite::Connection, keys: BTreeSet<i64>) -> Sql<Ha
     )?;
     let retired: HashSet<(i64, i64)> =
         select.query_map([&keys], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Sql<_>>()?;
-    if !retired.is_empty() {
-        for (key, members) in found.iter_mut() {
-            members.retain(|&article| !retired.contains(&(*key, article)));
-        }
-        found.retain(|_, members| !members.is_empty());
-    }
+    leave_out(&mut found, &retired);
     Ok(found)
+}
+
+/// Drops the (key, article) rows of `out` from buckets, and the buckets they leave empty.
+fn leave_out(found: &mut HashMap<i64, Vec<i64>>, out: &HashSet<(i64, i64)>) {
+    if out.is_empty() {
+        return;
+    }
+    for (key, members) in found.iter_mut() {
+        members.retain(|&article| !out.contains(&(*key, article)));
+    }
+    found.retain(|_, members| !members.is_empty());
 }
 
 /// [`look_up_buckets`] on two connections of their own, each over half the keys, beside the batch's write
@@ -88,10 +89,7 @@ pub fn look_up_buckets_beside(
     let [mut found, rhs] =
         readers.on_two(&keys, |reader, half| look_up_buckets(reader, half.iter().copied().collect()))?;
     found.extend(rhs);
-    for (key, members) in found.iter_mut() {
-        members.retain(|&article| !taken_out.contains(&(*key, article)));
-    }
-    found.retain(|_, members| !members.is_empty());
+    leave_out(&mut found, taken_out);
     Ok(found)
 }
 

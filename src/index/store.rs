@@ -355,11 +355,9 @@ impl PairingCache {
         Ok(self.known[&seq])
     }
 
-    /// Reads the articles of `seqs` (sorted, distinct) not cached yet, by one statement over them in seq order.
-    /// With `beside`
-    /// (the index's path), two connections of their own read half each, as of the last commit, and the
-    /// transaction reads what they cannot see (the batch's own articles): at 1M, the dates of the 619,000
-    /// articles an add's first 1,000 articles meet in their buckets.
+    /// Reads the articles of `seqs` (sorted, distinct) not cached yet, by one statement over them in seq order
+    /// (from `article_days`). With `beside`, the two reader connections read half each, as of the last commit,
+    /// and the transaction reads what they cannot see (the batch's own articles).
     pub fn load(&mut self, tx: &Transaction, seqs: Vec<i64>, beside: Option<&mut Readers>) -> Sql<()> {
         let mut missing: Vec<i64> = seqs.into_iter().filter(|seq| !self.known.contains_key(seq)).collect();
         if let Some(readers) = beside.filter(|_| missing.len() >= 2) {
