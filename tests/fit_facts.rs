@@ -81,8 +81,8 @@ const STORIES: [(&str, &str, [[&str; 2]; 3]); 4] = [
     ),
 ];
 
-#[test]
-fn issue_13_fit_facts_reports_average_precision_for_single_stories_and_for_topics_diffed_whole() {
+/// Writes the corpus as `docs.jsonl` and its gold as `align/` in a new folder.
+fn corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let gold = dir.path().join("align");
     std::fs::create_dir(&gold).unwrap();
@@ -110,6 +110,12 @@ fn issue_13_fit_facts_reports_average_precision_for_single_stories_and_for_topic
     std::fs::write(dir.path().join("docs.jsonl"), docs).unwrap();
     std::fs::write(gold.join("sentences.jsonl"), sentences).unwrap();
     std::fs::write(gold.join("pairs.tsv"), pairs).unwrap();
+    dir
+}
+
+#[test]
+fn issue_13_fit_facts_reports_average_precision_for_single_stories_and_for_topics_diffed_whole() {
+    let dir = corpus();
 
     let output = Command::cargo_bin("storydiff")
         .unwrap()
@@ -143,4 +149,42 @@ fn issue_13_fit_facts_reports_average_precision_for_single_stories_and_for_topic
             .collect();
         assert!(!values.is_empty() && values.iter().all(|v| (0.0..=1.0).contains(v)), "{line}");
     }
+}
+
+#[test]
+fn issue_13_fit_facts_dump_names_each_pair_with_its_texts_and_gold_label() {
+    let dir = corpus();
+    let output = Command::cargo_bin("storydiff")
+        .unwrap()
+        .args(["fit-facts", "docs.jsonl", "--gold", "align", "--dump", "pairs.tsv"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let dump = std::fs::read_to_string(dir.path().join("pairs.tsv")).unwrap();
+    let mut lines = dump.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{header:?}"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 4 * 12 + 2 * 60);
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    let written: std::collections::HashSet<&str> =
+        STORIES.iter().flat_map(|(_, _, articles)| articles.iter().flatten().copied()).collect();
+    for row in &rows {
+        let (lhs_doc, rhs_doc) = (row[column("lhs_doc")], row[column("rhs_doc")]);
+        let (lhs_text, rhs_text) = (row[column("lhs_text")], row[column("rhs_text")]);
+        assert!(written.contains(lhs_text) && written.contains(rhs_text), "{row:?}");
+        let story = |doc: &str| {
+            doc.split_once('_')
+                .map(|(t, rest)| (t.to_string(), rest.trim_start_matches(char::is_numeric).to_string()))
+                .unwrap()
+        };
+        // Same event exactly when the two sentences are of one story and hold the same place in their articles.
+        let same =
+            story(lhs_doc) == story(rhs_doc) && row[column("lhs_sentence")] == row[column("rhs_sentence")];
+        assert_eq!(row[column("label")], if same { "1" } else { "0" }, "{row:?}");
+    }
+    // The topics diffed whole come after the single stories, and hold pairs across their two stories.
+    let contexts: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[column("context")]).collect();
+    assert_eq!(contexts.len(), 4 + 2);
 }

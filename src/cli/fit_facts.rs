@@ -27,7 +27,8 @@ pub struct FitFactsArgs {
     /// Write the fitted model here as JSON (`diff --fact-model` reads it; src/diff/fact_model.json ships).
     #[arg(long, value_name = "FILE")]
     pub write_model: Option<PathBuf>,
-    /// Write every example as a TSV row (topic, label, features) for study outside storydiff.
+    /// Write every example as a TSV row for study outside storydiff: topic, label, features, then the context
+    /// (stories first, then topics diffed whole), each sentence's doc id and number, and the two texts.
     #[arg(long, value_name = "FILE")]
     pub dump: Option<PathBuf>,
 }
@@ -51,10 +52,33 @@ pub fn run(args: &FitFactsArgs, out: &mut dyn Write) -> Result<u8> {
     let examples = examples(&ingested.articles, &story_of, &gold);
     if let Some(path) = &args.dump {
         super::write_file(path, |w| {
-            writeln!(w, "topic\tlabel\t{}", crate::diff::facts::FACT_FEATURE_NAMES.join("\t"))?;
-            for ((f, l), t) in examples.features.iter().zip(&examples.labels).zip(&examples.topics) {
+            writeln!(
+                w,
+                "topic\tlabel\t{}\tcontext\tlhs_doc\tlhs_sentence\trhs_doc\trhs_sentence\tlhs_text\trhs_text",
+                crate::diff::facts::FACT_FEATURE_NAMES.join("\t")
+            )?;
+            for (i, ((f, l), t)) in
+                examples.features.iter().zip(&examples.labels).zip(&examples.topics).enumerate()
+            {
                 let values: Vec<String> = f.iter().map(|v| format!("{v:.5}")).collect();
-                writeln!(w, "{t}\t{}\t{}", u8::from(*l), values.join("\t"))?;
+                let context = &examples.contexts[examples.context[i]];
+                let (lhs, rhs) = examples.pairs[i];
+                let text = |u: crate::diff::facts::Unit| {
+                    context.split[u.article].sentences[u.sentence].text.replace(['\t', '\n'], " ")
+                };
+                writeln!(
+                    w,
+                    "{t}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    u8::from(*l),
+                    values.join("\t"),
+                    examples.context[i],
+                    context.articles[lhs.article].doc_id,
+                    lhs.sentence,
+                    context.articles[rhs.article].doc_id,
+                    rhs.sentence,
+                    text(lhs),
+                    text(rhs)
+                )?;
             }
             Ok(())
         })?;
