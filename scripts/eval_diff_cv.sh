@@ -5,7 +5,9 @@
 #
 # usage: scripts/eval_diff_cv.sh [--by-topic] [LINK_THRESHOLD ...]   (default 0.5; several give a sweep)
 # env:   SHARED (default ../shared beside the repo), BIN (default target/release/storydiff),
-#        SPLIT_RATIO (the models' event_split_ratio; default: what fit-facts writes)
+#        SPLIT_RATIO (the models' event_split_ratio; default: what fit-facts writes),
+#        LATE (the models' late_link_threshold; default: what fit-facts writes),
+#        KEEP (a folder: each fold's aligned pairs are kept there as pairs-THRESHOLD-FOLD.tsv)
 # Prints one line per threshold: the threshold, then match_score.py's JSON.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,14 +37,16 @@ for t in "${thresholds[@]}"; do
   for fold in $(seq 0 $((folds - 1))); do
     python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m["link_threshold"]=float(sys.argv[2])
 if sys.argv[4]: m["event_split_ratio"]=float(sys.argv[4])
+if sys.argv[5]: m["late_link_threshold"]=float(sys.argv[5])
 json.dump(m,open(sys.argv[3],"w"))' \
-      "$tmp/model$fold.json" "$t" "$tmp/m.json" "${SPLIT_RATIO:-}"
+      "$tmp/model$fold.json" "$t" "$tmp/m.json" "${SPLIT_RATIO:-}" "${LATE:-}"
     cp "$tmp/m.json" "$tmp/model$fold-$t.json"
     printf '#!/bin/sh\nexec "%s" "$@" --fact-model "%s"\n' "$bin" "$tmp/model$fold-$t.json" >"$tmp/bin$fold"
     chmod +x "$tmp/bin$fold"
     python3 "$shared/tools/align/eval_diff.py" --bin "$tmp/bin$fold" --docs "$tmp/docs$fold.jsonl" \
       --gold "$data/align" "${by_topic[@]}" --pairs "$tmp/pairs$fold.tsv" >/dev/null
     cat "$tmp/pairs$fold.tsv" >>"$tmp/all.tsv"
+    if [ -n "${KEEP:-}" ]; then cp "$tmp/pairs$fold.tsv" "$KEEP/pairs-$t-$fold.tsv"; fi
   done
   printf '%s\t' "$t"
   python3 "$shared/tools/align/match_score.py" "$data/align" "$tmp/all.tsv"

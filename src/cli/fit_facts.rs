@@ -1,6 +1,6 @@
 //! `storydiff fit-facts` (hidden): fit the fact model on event-coreference gold, cross-validated by topic.
 
-use crate::diff::fit::{cross_validate, examples, fit, fold_of, topic_of, Gold};
+use crate::diff::fit::{cross_validate, examples, fit, fold_of, topic_of, Gold, RowThresholds};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::collections::HashMap;
@@ -22,8 +22,12 @@ pub struct FitFactsArgs {
     #[arg(long, value_name = "FOLD")]
     pub holdout_fold: Option<usize>,
     /// The mean pair probability at which sentence groups merge into one fact row, stored in the model.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = RowThresholds::default().link)]
     pub link_threshold: f64,
+    /// The mean pair probability the later passes over whole rows ask for (a second sentence attached, rows of
+    /// one fact merged, a sentence left alone joined), stored in the model.
+    #[arg(long, default_value_t = RowThresholds::default().late)]
+    pub late_link_threshold: f64,
     /// Write the fitted model here as JSON (`diff --fact-model` reads it; src/diff/fact_model.json ships).
     #[arg(long, value_name = "FILE")]
     pub write_model: Option<PathBuf>,
@@ -119,14 +123,16 @@ pub fn run(args: &FitFactsArgs, out: &mut dyn Write) -> Result<u8> {
             )
         });
         let provenance = format!(
-            "storydiff fit-facts {} --gold {}{} --link-threshold {}: topics {}{scores}",
+            "storydiff fit-facts {} --gold {}{} --link-threshold {} --late-link-threshold {}: topics {}{scores}",
             args.docs.display(),
             args.gold.display(),
             holdout.map(|f| format!(" --folds {folds} --holdout-fold {f}")).unwrap_or_default(),
             args.link_threshold,
+            args.late_link_threshold,
             topics.join(","),
         );
-        let model = fit(&examples, keep, args.link_threshold, provenance);
+        let thresholds = RowThresholds { link: args.link_threshold, late: args.late_link_threshold };
+        let model = fit(&examples, keep, thresholds, provenance);
         super::write_file(path, |w| {
             serde_json::to_writer_pretty(&mut *w, &model)?;
             writeln!(w)

@@ -45,6 +45,15 @@ pub struct FactModel {
     /// events, lined up apart ([`super::events`]). Model files written before it existed get the default.
     #[serde(default = "default_event_split_ratio")]
     pub event_split_ratio: f64,
+    /// The passes over whole rows that follow (an article's second sentence attached, two rows of one fact
+    /// merged, a sentence left alone joined) ask this of the mean probability over the row's cross-article
+    /// pairs. Model files written before it existed get the default.
+    #[serde(default = "default_late_link_threshold")]
+    pub late_link_threshold: f64,
+}
+
+fn default_late_link_threshold() -> f64 {
+    super::align::DEFAULT_LATE_LINK_THRESHOLD
 }
 
 fn default_event_split_ratio() -> f64 {

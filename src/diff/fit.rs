@@ -220,12 +220,26 @@ fn logit(rows: &[Vec<f64>], labels: &[bool], names: &[&str]) -> Logit {
     Logit { features: names.iter().map(|s| s.to_string()).collect(), means, scales, weights, bias }
 }
 
+/// The rows' thresholds a fitted model carries: [`FactModel::link_threshold`] and
+/// [`FactModel::late_link_threshold`]. They do not change the fit, only how its probabilities make rows.
+#[derive(Debug, Clone, Copy)]
+pub struct RowThresholds {
+    pub link: f64,
+    pub late: f64,
+}
+
+impl Default for RowThresholds {
+    fn default() -> Self {
+        RowThresholds { link: 0.5, late: super::align::DEFAULT_LATE_LINK_THRESHOLD }
+    }
+}
+
 /// Fits the fact model on the examples whose topic passes `keep`: the pair model first, then the context model
 /// on the pair model's probabilities over each example's whole story.
 pub fn fit(
     examples: &Examples,
     keep: impl Fn(&str) -> bool,
-    link_threshold: f64,
+    thresholds: RowThresholds,
     provenance: String,
 ) -> FactModel {
     let kept: Vec<usize> = (0..examples.labels.len()).filter(|&i| keep(&examples.topics[i])).collect();
@@ -243,8 +257,9 @@ pub fn fit(
         provenance,
         pair,
         context: neutral,
-        link_threshold,
+        link_threshold: thresholds.link,
         event_split_ratio: super::events::DEFAULT_EVENT_SPLIT_RATIO,
+        late_link_threshold: thresholds.late,
     };
     let context_rows = context_features(examples, &model, &kept);
     let (rows, labels): (Vec<Vec<f64>>, Vec<bool>) = context_rows
@@ -328,7 +343,7 @@ pub fn cross_validate(examples: &Examples, folds: usize) -> PairScores {
     // single story.
     let mut held_out: Vec<(f64, f64, bool, bool)> = Vec::with_capacity(examples.labels.len());
     for fold in 0..folds {
-        let model = fit(examples, |t| fold_of(t, folds) != fold, 0.5, String::new());
+        let model = fit(examples, |t| fold_of(t, folds) != fold, RowThresholds::default(), String::new());
         let held: Vec<usize> =
             (0..examples.labels.len()).filter(|&i| fold_of(&examples.topics[i], folds) == fold).collect();
         let context = context_features(examples, &model, &held);
