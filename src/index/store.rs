@@ -219,11 +219,12 @@ pub fn edges_of(tx: &Transaction, seq: i64, at_least: f64) -> Sql<Vec<(i64, f64)
 /// a set of articles, each edge is found once from its smaller end, and without its score the `edges_rhs`
 /// half and its row lookups are not needed (one statement per article and direction was 0.5 s of an add to the
 /// 1M index: docs/PERFORMANCE.md, "Story index").
-pub fn edges_from(tx: &Transaction, seqs: &[i64]) -> Sql<Vec<(i64, i64)>> {
+pub fn edges_from(tx: &Transaction, seqs: &[i64]) -> Sql<Vec<(i64, i64, f64)>> {
     let mut select = tx.prepare_cached(
-        "SELECT e.lhs, e.rhs FROM rarray(?1) AS k CROSS JOIN edges AS e ON e.lhs = k.value",
+        "SELECT e.lhs, e.rhs, e.score FROM rarray(?1) AS k CROSS JOIN edges AS e ON e.lhs = k.value",
     )?;
-    let rows = select.query_map([as_array(seqs.iter().copied())], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let rows = select
+        .query_map([as_array(seqs.iter().copied())], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     rows.collect()
 }
 
