@@ -113,18 +113,23 @@ fn corpus() -> tempfile::TempDir {
     dir
 }
 
-#[test]
-fn issue_13_fit_facts_reports_average_precision_for_single_stories_and_for_topics_diffed_whole() {
-    let dir = corpus();
-
+/// Runs `storydiff fit-facts` on the corpus with these options; its standard output.
+fn fit_facts(dir: &tempfile::TempDir, options: &[&str]) -> String {
     let output = Command::cargo_bin("storydiff")
         .unwrap()
-        .args(["fit-facts", "docs.jsonl", "--gold", "align", "--folds", "2"])
+        .args(["fit-facts", "docs.jsonl", "--gold", "align"])
+        .args(options)
         .current_dir(dir.path())
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let text = String::from_utf8(output.stdout).unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn issue_13_fit_facts_reports_average_precision_for_single_stories_and_for_topics_diffed_whole() {
+    let dir = corpus();
+    let text = fit_facts(&dir, &["--folds", "2"]);
     let count = |prefix: &str| -> usize {
         let line =
             text.lines().find(|l| l.trim_start().starts_with(prefix)).unwrap_or_else(|| panic!("{text}"));
@@ -154,13 +159,7 @@ fn issue_13_fit_facts_reports_average_precision_for_single_stories_and_for_topic
 #[test]
 fn issue_13_fit_facts_dump_names_each_pair_with_its_texts_and_gold_label() {
     let dir = corpus();
-    let output = Command::cargo_bin("storydiff")
-        .unwrap()
-        .args(["fit-facts", "docs.jsonl", "--gold", "align", "--dump", "pairs.tsv"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    fit_facts(&dir, &["--dump", "pairs.tsv"]);
     let dump = std::fs::read_to_string(dir.path().join("pairs.tsv")).unwrap();
     let mut lines = dump.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
