@@ -302,9 +302,7 @@ fn join_lone_sentences(
             .iter()
             .enumerate()
             .filter(|(_, g)| g.len() >= 2 && !has_article(g, unit.article))
-            .filter(|(_, g)| {
-                g.iter().any(|&u| u.article != unit.article && score_of(unit, u) >= link_threshold)
-            })
+            .filter(|(_, g)| g.iter().any(|&u| score_of(unit, u) >= link_threshold))
             .map(|(row, g)| (mean_to(unit, g, score_of), row))
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         if let Some((mean, row)) = best.filter(|b| b.0 >= late) {

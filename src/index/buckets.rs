@@ -171,13 +171,23 @@ mod tests {
     use rusqlite::TransactionBehavior;
     use std::time::Duration;
 
+    /// A new, empty index in a folder of its own (kept alive by the first value).
+    fn new_index() -> (tempfile::TempDir, super::super::Index) {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = super::super::Settings::of(&ClusterConfig::default(), &FeatureConfig::default());
+        let index = super::super::Index::open_for_writing(
+            &dir.path().join("index.db"),
+            &settings,
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        (dir, index)
+    }
+
     #[test]
     fn issue_18_lookups_beside_the_write_transaction_give_what_the_transaction_sees() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, mut index) = new_index();
         let path = dir.path().join("index.db");
-        let settings = super::super::Settings::of(&ClusterConfig::default(), &FeatureConfig::default());
-        let mut index =
-            super::super::Index::open_for_writing(&path, &settings, Duration::from_secs(5)).unwrap();
         let old = [(band_key(0, 3, 7), 1), (band_key(0, 3, 7), 2), (band_key(1, 0, 9), 2)];
         let recent = vec![(band_key(0, 3, 7), 3), (band_key(0, 5, 1), 3)];
         {
@@ -205,11 +215,7 @@ mod tests {
 
     #[test]
     fn issue_18_bucket_rows_taken_out_stay_out_until_their_key_comes_back_and_through_the_merge() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("index.db");
-        let settings = super::super::Settings::of(&ClusterConfig::default(), &FeatureConfig::default());
-        let mut index =
-            super::super::Index::open_for_writing(&path, &settings, Duration::from_secs(5)).unwrap();
+        let (_dir, mut index) = new_index();
         let tx = index.connection.transaction().unwrap();
         let (moving, staying) = (band_key(0, 3, 7), band_key(0, 4, 2));
         for (key, article) in [(moving, 1), (moving, 2), (staying, 2)] {

@@ -215,9 +215,9 @@ pub fn edges_of(tx: &Transaction, seq: i64, at_least: f64) -> Sql<Vec<(i64, f64)
     scored_pairs_of(tx, "edges", seq, at_least)
 }
 
-/// Every edge whose smaller end is one of `seqs` (sorted): (lhs, rhs), read by one statement in key order. Among
-/// a set of articles, each edge is found once from its smaller end, and without its score the `edges_rhs`
-/// half and its row lookups are not needed (one statement per article and direction was 0.5 s of an add to the
+/// Every edge whose smaller end is one of `seqs` (sorted): (lhs, rhs, score), read by one statement in key order.
+/// Among a set of articles, each edge is found once from its smaller end, so the `edges_rhs` half and its row
+/// lookups are not needed (one statement per article and direction was 0.5 s of an add to the
 /// 1M index: docs/PERFORMANCE.md, "Story index").
 pub fn edges_from(tx: &Transaction, seqs: &[i64]) -> Sql<Vec<(i64, i64, f64)>> {
     let mut select = tx.prepare_cached(
