@@ -62,9 +62,17 @@ pub(crate) fn split_paragraphs(body: &str) -> Vec<String> {
     let has_blank_lines = body.contains("\n\n") || body.lines().any(|l| l.trim().is_empty() && !l.is_empty());
     let pieces: Vec<&str> =
         if has_blank_lines { body.split("\n\n").collect() } else { body.split('\n').collect() };
-    pieces
-        .into_iter()
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
+    pieces.into_iter().map(single_spaced).filter(|p| !p.is_empty()).collect()
+}
+
+/// A paragraph's words joined by single spaces, in one allocation.
+fn single_spaced(paragraph: &str) -> String {
+    let mut out = String::with_capacity(paragraph.len());
+    for word in paragraph.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }

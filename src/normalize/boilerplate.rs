@@ -45,7 +45,8 @@ static CREDITS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a whole (normalised) paragraph is page furniture rather than article text.
 pub fn is_boilerplate_paragraph(paragraph: &str) -> bool {
-    paragraph.chars().count() <= MAX_BOILERPLATE_CHARS && BOILERPLATE.is_match(paragraph.trim())
+    paragraph.chars().take(MAX_BOILERPLATE_CHARS + 1).count() <= MAX_BOILERPLATE_CHARS
+        && BOILERPLATE.is_match(paragraph.trim())
 }
 
 /// Removes wire credits such as "(Reporting by A; Editing by B)" wherever they stand in a paragraph.
