@@ -220,8 +220,7 @@ fn listed_share(text: &str, listed: impl Fn(&str) -> bool) -> f64 {
     let mut found = 0usize;
     let mut lower = String::new();
     for word in text.unicode_words().take(STOP_WORD_SAMPLE_WORDS) {
-        lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase));
+        super::tokenize::lowercase_into(word, &mut lower);
         words += 1;
         found += usize::from(listed(&lower));
     }
