@@ -29,16 +29,22 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
     /// in-window candidates under the per-article cap.
     pub fn candidate_pairs(&self, bands: &[[u32; BANDS]], window: Option<&PairFilter>) -> Vec<(u32, u32)> {
         let live: Vec<u32> = (0..bands.len() as u32).filter(|&i| bands[i as usize] != [0; BANDS]).collect();
-        let buckets = Buckets::build(bands, &live);
+        let buckets = Buckets::build(bands, &live, window);
         let mut pairs: Vec<(u32, u32)> = live
             .par_iter()
             .map_init(Vec::new, |scratch: &mut Vec<u32>, &i| {
                 scratch.clear();
                 for (band, &hash) in bands[i as usize].iter().enumerate() {
-                    let bucket = buckets.get(band, hash).iter().filter(|&&other| other != i);
+                    let bucket = buckets.get(band, hash);
                     match window {
-                        Some(window) => scratch.extend(bucket.filter(|&&other| window.allows(i, other))),
-                        None => scratch.extend(bucket),
+                        Some(window) => {
+                            for part in window.in_reach(i, bucket) {
+                                scratch.extend(
+                                    part.iter().filter(|&&other| other != i && window.allows(i, other)),
+                                );
+                            }
+                        }
+                        None => scratch.extend(bucket.iter().filter(|&&other| other != i)),
                     }
                 }
                 scratch.sort_unstable();
@@ -75,6 +81,26 @@ pub struct PairFilter {
 }
 
 impl PairFilter {
+    /// Where a bucket's members sit on the date line: undated first (they pair with any date), then by day.
+    fn day_order(&self, article: u32) -> i64 {
+        self.days[article as usize].map_or(i64::MIN, i64::from)
+    }
+
+    /// The parts of a bucket (its members in [`PairFilter::day_order`]) whose dates `article` may pair with: the
+    /// undated members and those within the window of its day, found by binary search, so that a bucket spanning
+    /// years costs a lookup, not a scan, per article. Every member the filter allows is in one of the two parts
+    /// (undated articles, and a run without a window, get the whole bucket).
+    fn in_reach<'b>(&self, article: u32, bucket: &'b [u32]) -> [&'b [u32]; 2] {
+        let (Some(max_apart), Some(day)) = (self.max_apart, self.days[article as usize]) else {
+            return [bucket, &[]];
+        };
+        let (day, max_apart) = (i64::from(day), i64::from(max_apart));
+        let undated = bucket.partition_point(|&m| self.days[m as usize].is_none());
+        let from = bucket.partition_point(|&m| self.day_order(m) < day - max_apart);
+        let to = bucket.partition_point(|&m| self.day_order(m) <= day + max_apart);
+        [&bucket[..undated], &bucket[from.max(undated)..to.max(undated)]]
+    }
+
     fn allows(&self, lhs: u32, rhs: u32) -> bool {
         let (lhs, rhs) = (lhs as usize, rhs as usize);
         let dates_allow = match (self.max_apart, self.days[lhs], self.days[rhs]) {
@@ -104,7 +130,9 @@ fn bucket_key(band: usize, hash: u32) -> u64 {
 
 impl Buckets {
     /// Built one band at a time, so the sort buffer is one band's entries (8 bytes an article), not all bands'.
-    fn build<const BANDS: usize>(bands: &[[u32; BANDS]], live: &[u32]) -> Self {
+    /// With a date window, each bucket's members are in [`PairFilter::day_order`] (ties by article), so a query
+    /// reads only the part of the bucket within reach ([`PairFilter::in_reach`]).
+    fn build<const BANDS: usize>(bands: &[[u32; BANDS]], live: &[u32], window: Option<&PairFilter>) -> Self {
         let mut members = Vec::new();
         let mut ranges = std::collections::HashMap::default();
         let mut entries: Vec<(u32, u32)> = Vec::with_capacity(live.len());
@@ -115,8 +143,12 @@ impl Buckets {
             entries.extend(live.iter().map(|&i| (bands[i as usize][band], i)));
             entries.par_sort_unstable();
             for run in entries.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
-                ranges.insert(bucket_key(band, run[0].0), (members.len() as u32, run.len() as u32));
+                let start = members.len();
+                ranges.insert(bucket_key(band, run[0].0), (start as u32, run.len() as u32));
                 members.extend(run.iter().map(|&(_, i)| i));
+                if let Some(window) = window.filter(|w| w.max_apart.is_some()) {
+                    members[start..].sort_by_key(|&i| (window.day_order(i), i));
+                }
             }
         }
         Buckets { members, ranges }
