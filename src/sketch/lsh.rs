@@ -27,9 +27,76 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
     /// unordered `(i, j)` with `i < j`, sorted, without repeats. Pairs the filter refuses (dated too far apart,
     /// in two scripts) are left out here: verification would reject them, and they must not take the places of
     /// in-window candidates under the per-article cap.
+    ///
+    /// The pairs are gathered band by band ([`collisions`]) and counted once each; a corpus whose buckets would
+    /// make that list too long (thousands of reports of one story within the window) is searched article by
+    /// article instead, which needs less memory for the same result.
     pub fn candidate_pairs(&self, bands: &[[u32; BANDS]], window: Option<&PairFilter>) -> Vec<(u32, u32)> {
         let live: Vec<u32> = (0..bands.len() as u32).filter(|&i| bands[i as usize] != [0; BANDS]).collect();
-        let buckets = Buckets::build(bands, &live, window);
+        match collisions(bands, &live, window, COLLISION_BUDGET_PER_ARTICLE * live.len().max(1)) {
+            Some(collisions) => self.capped(collisions, bands.len()),
+            None => self.candidate_pairs_by_article(bands, &live, window),
+        }
+    }
+
+    /// The pairs each article keeps from the collisions, counted: an article keeps at most
+    /// `max_candidates_per_article` partners, those colliding in the most bands (ties by position, as
+    /// minhash-rs orders them), and a pair is a candidate when either side keeps it.
+    fn capped(&self, mut collisions: Vec<u64>, articles: usize) -> Vec<(u32, u32)> {
+        collisions.par_sort_unstable();
+        let mut counts: Vec<u32> = Vec::new();
+        let mut distinct = 0;
+        for run in 0..collisions.len() {
+            if run > 0 && collisions[run] == collisions[distinct - 1] {
+                counts[distinct - 1] += 1;
+            } else {
+                collisions[distinct] = collisions[run];
+                counts.push(1);
+                distinct += 1;
+            }
+        }
+        collisions.truncate(distinct);
+        let unpack = |pair: u64| ((pair >> 32) as u32, pair as u32);
+        let cap = self.max_candidates_per_article;
+        let mut degree = vec![0u32; articles];
+        for &pair in &collisions {
+            let (lhs, rhs) = unpack(pair);
+            degree[lhs as usize] += 1;
+            degree[rhs as usize] += 1;
+        }
+        let over = |i: u32| degree[i as usize] as usize > cap;
+        // The partners kept by articles with more than the cap, sorted for lookup.
+        let mut kept: std::collections::HashMap<u32, Vec<(u32, u32)>> = std::collections::HashMap::new();
+        for (&pair, &count) in collisions.iter().zip(&counts) {
+            let (lhs, rhs) = unpack(pair);
+            for (side, other) in [(lhs, rhs), (rhs, lhs)] {
+                if over(side) {
+                    kept.entry(side).or_default().push((count, other));
+                }
+            }
+        }
+        let kept: std::collections::HashMap<u32, Vec<u32>> = kept
+            .into_par_iter()
+            .map(|(article, mut partners)| {
+                partners.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let mut top: Vec<u32> = partners.into_iter().take(cap).map(|(_, other)| other).collect();
+                top.sort_unstable();
+                (article, top)
+            })
+            .collect();
+        let keeps = |side: u32, other: u32| !over(side) || kept[&side].binary_search(&other).is_ok();
+        collisions.into_iter().map(unpack).filter(|&(lhs, rhs)| keeps(lhs, rhs) || keeps(rhs, lhs)).collect()
+    }
+
+    /// The same search article by article: each looks its band hashes up in the buckets and counts what it
+    /// meets. Memory stays at the buckets however large they are.
+    fn candidate_pairs_by_article(
+        &self,
+        bands: &[[u32; BANDS]],
+        live: &[u32],
+        window: Option<&PairFilter>,
+    ) -> Vec<(u32, u32)> {
+        let buckets = Buckets::build(bands, live, window);
         let mut pairs: Vec<(u32, u32)> = live
             .par_iter()
             .map_init(Vec::new, |scratch: &mut Vec<u32>, &i| {
@@ -65,6 +132,76 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs
+    }
+}
+
+/// Collisions the band-by-band search may list, per article, before it gives way to the search article by
+/// article: 8 bytes each, so 64 an article is at most 512 MB at a million articles, about what the buckets of
+/// the search by article take there. Set, not tuned: the event view of `gen_scale.py`'s million articles (three
+/// years of dates, about five reports an event) lists 25.8 an article (counted by a throwaway print), the
+/// labelled corpora fewer; a week holding thousands of reports of one story is what should exceed it.
+const COLLISION_BUDGET_PER_ARTICLE: usize = 64;
+
+/// Every collision of two live articles in one band, within the filter, once per band they share, as
+/// `lhs << 32 | rhs` with `lhs < rhs`, in no particular order; `None` when there are more than `budget`.
+fn collisions<const BANDS: usize>(
+    bands: &[[u32; BANDS]],
+    live: &[u32],
+    window: Option<&PairFilter>,
+    budget: usize,
+) -> Option<Vec<u64>> {
+    let all = std::sync::Mutex::new(Vec::new());
+    let over_budget = std::sync::atomic::AtomicBool::new(false);
+    (0..BANDS).into_par_iter().for_each_init(Vec::new, |column: &mut Vec<(u32, u32)>, band| {
+        if over_budget.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        column.clear();
+        column.extend(live.iter().map(|&i| (bands[i as usize][band], i)));
+        column.sort_unstable();
+        let mut found = Vec::new();
+        for run in column.chunk_by_mut(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+            bucket_pairs(run, window, &mut found);
+            if found.len() > budget {
+                over_budget.store(true, std::sync::atomic::Ordering::Relaxed);
+                return;
+            }
+        }
+        let mut all = all.lock().expect("no band search panics while holding the list");
+        if all.len() + found.len() > budget {
+            over_budget.store(true, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            all.extend_from_slice(&found);
+        }
+    });
+    if over_budget.into_inner() {
+        return None;
+    }
+    Some(all.into_inner().expect("no band search panicked"))
+}
+
+/// The pairs of one bucket (`(band hash, article)` entries) that the filter allows. With a date window the
+/// bucket is put in [`PairFilter::day_order`], so each dated member's partners end at the first one beyond
+/// the window.
+fn bucket_pairs(bucket: &mut [(u32, u32)], window: Option<&PairFilter>, out: &mut Vec<u64>) {
+    let pack = |a: u32, b: u32| (u64::from(a.min(b)) << 32) | u64::from(a.max(b));
+    let Some(window) = window else {
+        for (k, &(_, a)) in bucket.iter().enumerate() {
+            out.extend(bucket[k + 1..].iter().map(|&(_, b)| pack(a, b)));
+        }
+        return;
+    };
+    bucket.sort_unstable_by_key(|&(_, i)| (window.day_order(i), i));
+    for (k, &(_, a)) in bucket.iter().enumerate() {
+        let reach = window.max_apart.zip(window.days[a as usize]).map(|(w, d)| i64::from(d) + i64::from(w));
+        for &(_, b) in &bucket[k + 1..] {
+            if reach.is_some_and(|reach| window.day_order(b) > reach) {
+                break;
+            }
+            if window.allows(a, b) {
+                out.push(pack(a, b));
+            }
+        }
     }
 }
 
@@ -158,6 +295,46 @@ impl Buckets {
         match self.ranges.get(&bucket_key(band, hash)) {
             Some(&(start, len)) => &self.members[start as usize..(start + len) as usize],
             None => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// Issue 17: the search band by band gives the pairs of the search article by article, under the cap, the
+    /// date window (undated articles included) and the script rule.
+    #[test]
+    fn issue_17_band_by_band_search_finds_the_pairs_of_the_search_by_article() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+        for round in 0..200 {
+            let n = rng.random_range(2..80usize);
+            // Few distinct band values, so buckets are large and articles exceed the cap.
+            let values = rng.random_range(1..6u32);
+            let bands: Vec<[u32; 8]> = (0..n)
+                .map(|_| {
+                    if rng.random_bool(0.05) {
+                        [0; 8]
+                    } else {
+                        std::array::from_fn(|_| rng.random_range(1..=values))
+                    }
+                })
+                .collect();
+            let filter = PairFilter {
+                days: (0..n).map(|_| rng.random_bool(0.8).then(|| rng.random_range(0..30))).collect(),
+                max_apart: [None, Some(0), Some(3)][round % 3],
+                languages: (0..n).map(|_| rng.random_range(0..3u8)).collect(),
+            };
+            let lsh = BandedLsh::<16, 8> { max_candidates_per_article: rng.random_range(1..12) };
+            let live: Vec<u32> = (0..n as u32).filter(|&i| bands[i as usize] != [0; 8]).collect();
+            for window in [None, Some(&filter)] {
+                let by_article = lsh.candidate_pairs_by_article(&bands, &live, window);
+                assert_eq!(lsh.candidate_pairs(&bands, window), by_article, "round {round}");
+                let found = collisions(&bands, &live, window, usize::MAX).unwrap();
+                assert_eq!(lsh.capped(found, n), by_article, "round {round}");
+            }
         }
     }
 }
