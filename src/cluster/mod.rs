@@ -13,7 +13,7 @@ pub use storyline::{
     DEFAULT_STORYLINE_WINDOW_DAYS, MAX_STORIES_PER_NAME, MIN_SHARED_NAMES,
 };
 
-use crate::features::{cosine, estimated_containment, shared_terms, ArticleFeatures};
+use crate::features::{estimated_containment, overlap, ArticleFeatures};
 use petgraph::graph::{NodeIndex, UnGraph};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -111,7 +111,7 @@ pub fn verify_pair(features: &[ArticleFeatures], lhs: u32, rhs: u32, config: &Cl
             return Verdict::OutsideWindow { days };
         }
     }
-    let cosine = cosine(&a.vector, &b.vector);
+    let (cosine, shared) = overlap(&a.vector, &b.vector);
     let containment = estimated_containment(a, b);
     // A pair sharing most of its shingles is a copy whatever its cosine; the score is the larger view's. (The
     // kind used to need containment above the cosine too, which made a 0.93-contained wire copy with a 0.94
@@ -124,7 +124,6 @@ pub fn verify_pair(features: &[ArticleFeatures], lhs: u32, rhs: u32, config: &Cl
     if score < MIN_EDGE_SCORE {
         return Verdict::TooWeak { score };
     }
-    let shared = shared_terms(&a.vector, &b.vector);
     let score = if kind == EdgeKind::SameEvent && shared < min_shared_terms(a, b) {
         score.min(config.threshold * FEW_SHARED_CAP)
     } else {
