@@ -182,6 +182,13 @@ pub fn min_shared_terms(lhs: &ArticleFeatures, rhs: &ArticleFeatures) -> usize {
 /// Half: the level from which [`expand_and_verify`] counts an edge as able to join a story.
 pub const FEW_SHARED_CAP: f32 = 0.5;
 
+/// Pairs verified per parallel task.
+const VERIFY_CHUNK: usize = 4096;
+/// How many pairs ahead the second article's vector is fetched (its features twice as far ahead).
+const PREFETCH_AHEAD: usize = 4;
+/// Cache lines of an article's features: the vector's pointers and the 512-byte copy signature.
+const ARTICLE_FEATURE_LINES: usize = std::mem::size_of::<ArticleFeatures>().div_ceil(64);
+
 /// Neighbours of a neighbour compared per article, at most: the strongest edges first. Stories in the labelled
 /// corpora have 2-5 reports; 20 leaves room for large stories while keeping the expansion linear in articles.
 pub const MAX_EXPANSION_NEIGHBOURS: usize = 20;
@@ -196,12 +203,27 @@ pub fn expand_and_verify(
     features: &[ArticleFeatures],
     config: &ClusterConfig,
 ) -> (Vec<(u32, u32)>, Vec<Edge>) {
+    // The pairs come sorted by their first article, so its features stay in the cache; the second's are met in no
+    // order, so those of a few pairs ahead are fetched while a pair is verified: first the features, then, once
+    // those have arrived, the vectors they point to.
     let verify = |pairs: &[(u32, u32)]| -> Vec<Edge> {
         pairs
-            .par_iter()
-            .filter_map(|&(lhs, rhs)| match verify_pair(features, lhs, rhs, config) {
-                Verdict::Edge(edge) => Some(edge),
-                _ => None,
+            .par_chunks(VERIFY_CHUNK)
+            .flat_map_iter(|chunk| {
+                (0..chunk.len()).filter_map(move |k| {
+                    if let Some(&(_, ahead)) = chunk.get(k + 2 * PREFETCH_AHEAD) {
+                        let article: *const ArticleFeatures = &features[ahead as usize];
+                        crate::features::prefetch_lines(article.cast(), ARTICLE_FEATURE_LINES);
+                    }
+                    if let Some(&(_, ahead)) = chunk.get(k + PREFETCH_AHEAD) {
+                        features[ahead as usize].vector.prefetch();
+                    }
+                    let (lhs, rhs) = chunk[k];
+                    match verify_pair(features, lhs, rhs, config) {
+                        Verdict::Edge(edge) => Some(edge),
+                        _ => None,
+                    }
+                })
             })
             .collect()
     };

@@ -8,7 +8,7 @@ pub use terms::{
     article_terms, feature_paragraphs, weighted_terms, ArticleTerms, WeightedTerm, FEATURE_BODY_LIMIT,
     LEAD_WEIGHT, LEAD_WORDS, SHINGLE_WORDS, TITLE_WEIGHT,
 };
-pub use vector::{cosine, overlap, shared_terms, TermVector};
+pub use vector::{cosine, overlap, prefetch_lines, shared_terms, TermVector};
 
 use crate::text::hash::HashKeyHasher;
 use crate::text::language;
