@@ -44,13 +44,14 @@ impl<const P: usize, const BANDS: usize> BandedLsh<P, BANDS> {
     /// minhash-rs orders them), and a pair is a candidate when either side keeps it.
     fn capped(&self, mut collisions: Vec<u64>, articles: usize) -> Vec<(u32, u32)> {
         collisions.par_sort_unstable();
+        // Each pair once, in place, with the number of bands it collides in.
         let mut counts: Vec<u32> = Vec::new();
         let mut distinct = 0;
-        for run in 0..collisions.len() {
-            if run > 0 && collisions[run] == collisions[distinct - 1] {
+        for k in 0..collisions.len() {
+            if k > 0 && collisions[k] == collisions[distinct - 1] {
                 counts[distinct - 1] += 1;
             } else {
-                collisions[distinct] = collisions[run];
+                collisions[distinct] = collisions[k];
                 counts.push(1);
                 distinct += 1;
             }
