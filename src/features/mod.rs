@@ -269,7 +269,12 @@ fn vector_of(known: &[(TermKey, f32, f32)], keep: usize, unique_mass: f32) -> Te
 
 fn signature_of(known: &[(TermKey, f32, f32)], keep: usize) -> EventSignature {
     let mut ranked: Vec<(TermKey, f32)> = known.iter().map(|&(key, tf, idf)| (key, tf * idf)).collect();
-    ranked.sort_by(|lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
+    // The `keep` most prominent terms, ties by key: a total order over distinct keys, so the set is the same
+    // however it is found, and a MinHash does not depend on the order of its input. Selecting them, rather
+    // than sorting all of an article's terms, was half of this function on 2,000 synthetic articles (callgrind).
+    if ranked.len() > keep && keep > 0 {
+        ranked.select_nth_unstable_by(keep - 1, |lhs, rhs| rhs.1.total_cmp(&lhs.1).then(lhs.0.cmp(&rhs.0)));
+    }
     ranked.into_iter().take(keep).map(|(key, _)| u64::from(key)).collect()
 }
 
