@@ -52,13 +52,13 @@ impl Ord for Candidate {
 /// indices keep the global order), and the edges between components, which could never count, are dropped.
 /// At a million synthetic articles most verified edges are weak ones of that kind.
 pub fn average_linkage(n: usize, edges: &[(u32, u32, f32)], threshold: f32) -> Vec<u32> {
-    let mut components = UnionFind::new(n);
+    let mut components = petgraph::unionfind::UnionFind::<u32>::new(n);
     for &(lhs, rhs, score) in edges {
-        if lhs != rhs && score >= threshold {
+        if score >= threshold {
             components.union(lhs, rhs);
         }
     }
-    let root: Vec<u32> = (0..n as u32).map(|i| components.find(i)).collect();
+    let root: Vec<u32> = components.into_labeling();
     // Members of each component of two or more, in index order, and each item's place in its component.
     let mut size = vec![0u32; n];
     for &r in &root {
@@ -83,7 +83,8 @@ pub fn average_linkage(n: usize, edges: &[(u32, u32, f32)], threshold: f32) -> V
     let mut local_edges: Vec<Vec<(u32, u32, f32)>> = vec![Vec::new(); members.len()];
     for &(lhs, rhs, score) in edges {
         let r = root[lhs as usize];
-        if lhs != rhs && r == root[rhs as usize] && size[r as usize] >= 2 {
+        // An edge within a component: its component has two or more members.
+        if lhs != rhs && r == root[rhs as usize] {
             local_edges[slot[r as usize] as usize].push((local[lhs as usize], local[rhs as usize], score));
         }
     }
@@ -99,33 +100,6 @@ pub fn average_linkage(n: usize, edges: &[(u32, u32, f32)], threshold: f32) -> V
         }
     }
     labels
-}
-
-/// Union-find over item indices, with path halving.
-struct UnionFind {
-    parent: Vec<u32>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n as u32).collect() }
-    }
-
-    fn find(&mut self, mut i: u32) -> u32 {
-        while self.parent[i as usize] != i {
-            let grandparent = self.parent[self.parent[i as usize] as usize];
-            self.parent[i as usize] = grandparent;
-            i = grandparent;
-        }
-        i
-    }
-
-    fn union(&mut self, lhs: u32, rhs: u32) {
-        let (lhs, rhs) = (self.find(lhs), self.find(rhs));
-        if lhs != rhs {
-            self.parent[lhs.max(rhs) as usize] = lhs.min(rhs);
-        }
-    }
 }
 
 /// [`average_linkage`] over one component: the heap of merge candidates and the sums between clusters.

@@ -38,6 +38,9 @@ pub fn canonical_order(out: &mut Ingested) -> Vec<usize> {
     {
         let sorted: Vec<&str> = order.iter().map(|&i| out.articles[i].doc_id.as_str()).collect();
         let mut given: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let taken = |name: &str, given: &std::collections::HashSet<String>| {
+            sorted.binary_search(&name).is_ok() || given.contains(name)
+        };
         let mut place = 0;
         for (k, &index) in order.iter().enumerate() {
             place = if k > 0 && sorted[k] == sorted[k - 1] { place + 1 } else { 1 };
@@ -45,9 +48,6 @@ pub fn canonical_order(out: &mut Ingested) -> Vec<usize> {
                 continue;
             }
             let id = sorted[k];
-            let taken = |name: &str, given: &std::collections::HashSet<String>| {
-                sorted.binary_search(&name).is_ok() || given.contains(name)
-            };
             let mut n = place;
             let mut fresh = format!("{id}#{n}");
             while taken(&fresh, &given) {

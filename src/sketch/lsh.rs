@@ -236,7 +236,8 @@ impl PairFilter {
         let undated = bucket.partition_point(|&m| self.days[m as usize].is_none());
         let from = bucket.partition_point(|&m| self.day_order(m) < day - max_apart);
         let to = bucket.partition_point(|&m| self.day_order(m) <= day + max_apart);
-        [&bucket[..undated], &bucket[from.max(undated)..to.max(undated)]]
+        // Undated members sort first and below any window, so `from` and `to` are never inside them.
+        [&bucket[..undated], &bucket[from..to]]
     }
 
     fn allows(&self, lhs: u32, rhs: u32) -> bool {
